@@ -1,0 +1,26 @@
+# make run  - start the diary on http://127.0.0.1:5000 (SQLite in ./instance, no set-up needed)
+# make test - run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.test: requirements-test.lock $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/flask --app wsgi migrate
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,159 @@
+"""Accounts: register, log in (with remember me), log out, profile and password."""
+
+import re
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from diary.days import is_time_zone
+from diary.db import get_session
+from diary.forms import FormReader
+from diary.models import User
+from diary.security import hash_password, safe_next, verify_password
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to see your diary."
+login_manager.session_protection = "basic"
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 200
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Sessions carry "id:version"; a password change bumps the version and ends them all."""
+    patient_id, _, version = user_id.partition(":")
+    if not (patient_id.isdigit() and version.isdigit()):
+        return None
+    user = get_session().get(User, int(patient_id))
+    if user is None or user.session_version != int(version):
+        return None
+    return user
+
+
+def read_email(reader: FormReader) -> str | None:
+    email = reader.text("email", "Email address", max_length=254, required=True)
+    if email and not EMAIL_PATTERN.match(email):
+        reader.fail("email", "Enter an email address like name@example.com")
+        return None
+    return email.lower() if email else None
+
+
+def read_new_password(reader: FormReader, name: str = "password") -> str | None:
+    password = reader.form.get(name) or ""
+    if len(password) < PASSWORD_MIN:
+        reader.fail(name, f"Password must be at least {PASSWORD_MIN} characters")
+        return None
+    if len(password) > PASSWORD_MAX:
+        reader.fail(name, f"Password must be {PASSWORD_MAX} characters or fewer")
+        return None
+    return password
+
+
+def read_time_zone(reader: FormReader) -> str | None:
+    time_zone = reader.raw("time_zone")
+    if not is_time_zone(time_zone):
+        reader.fail("time_zone", "Choose your time zone from the list")
+        return None
+    return time_zone
+
+
+@bp.route("/register", methods=("GET", "POST"))
+def register():
+    if current_app.config["REGISTRATION"] == "closed":
+        return render_template("auth/register_closed.html"), 403
+    if request.method == "GET":
+        return render_template("auth/register.html", values={}, errors={})
+    reader = FormReader(request.form)
+    email = read_email(reader)
+    display_name = reader.text("display_name", "Your name", max_length=80, required=True)
+    password = read_new_password(reader)
+    time_zone = read_time_zone(reader)
+    if reader.ok:
+        user = User(email=email, display_name=display_name, time_zone=time_zone,
+                    password_hash=hash_password(password))
+        session = get_session()
+        session.add(user)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            reader.fail("email", "An account with this email already exists. Log in instead.")
+        else:
+            login_user(user)
+            flash("Welcome. Your diary is ready: log today's pain below.", "success")
+            return redirect(url_for("entries.today"))
+    values = {key: value for key, value in request.form.items() if "password" not in key}
+    return render_template("auth/register.html", values=values, errors=reader.errors), 422
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    if request.method == "GET":
+        return render_template("auth/login.html", values={}, errors={})
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    password = (request.form.get("password") or "")[:PASSWORD_MAX]
+    user = get_session().exec(select(User).where(User.email == email)).first() if email else None
+    # Always verify a hash, so timing and wording never tell whether the email is registered.
+    if verify_password(user.password_hash if user else None, password) and user:
+        login_user(user, remember=request.form.get("remember") == "yes")
+        return redirect(safe_next(request.args.get("next")) or url_for("entries.today"))
+    errors = {"email": "Email or password is not right. Please try again."}
+    return render_template("auth/login.html", values={"email": email}, errors=errors), 401
+
+
+@bp.route("/logout", methods=("POST",))
+def logout():
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=("GET", "POST"))
+@login_required
+def account():
+    if request.method == "GET":
+        values = {"display_name": current_user.display_name, "time_zone": current_user.time_zone}
+        return render_template("auth/account.html", values=values, errors={})
+    reader = FormReader(request.form)
+    display_name = reader.text("display_name", "Your name", max_length=80, required=True)
+    time_zone = read_time_zone(reader)
+    if not reader.ok:
+        return render_template("auth/account.html", values=request.form, errors=reader.errors), 422
+    user = current_user._get_current_object()
+    user.display_name, user.time_zone = display_name, time_zone
+    get_session().add(user)
+    get_session().commit()
+    flash("Your details are saved.", "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/password", methods=("GET", "POST"))
+@login_required
+def change_password():
+    if request.method == "GET":
+        return render_template("auth/password.html", errors={})
+    reader = FormReader(request.form)
+    if not verify_password(current_user.password_hash, request.form.get("current_password") or ""):
+        reader.fail("current_password", "Your current password is not right")
+    new_password = read_new_password(reader, "new_password")
+    if not reader.ok:
+        return render_template("auth/password.html", errors=reader.errors), 422
+    user = current_user._get_current_object()
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1  # logs out every other session and remember-me cookie
+    get_session().add(user)
+    get_session().commit()
+    login_user(user)
+    flash("Your password is changed. Other devices have been logged out.", "success")
+    return redirect(url_for("auth.account"))
+
+
+def init_app(app) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,106 @@
+"""Every setting of the diary, declared once: its environment variable, default and help.
+
+Settings come only from environment variables prefixed ``DIARY_``. The README table is checked
+against ``SETTINGS`` by a test, so a setting cannot go undocumented. Parsers are strict: a typo in a
+boolean stops the app at start rather than silently meaning "off".
+"""
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+
+class SettingError(ValueError):
+    """A setting's value cannot be used; the message names the variable."""
+
+
+def parse_bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(f"{name} must be true or false, not {raw!r}")
+
+
+def parse_int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def parse_choice(*choices: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        value = raw.strip().lower()
+        if value not in choices:
+            raise SettingError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+        return value
+
+    return parse
+
+
+def parse_text(name: str, raw: str) -> str:
+    return raw.strip()
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # environment variable
+    key: str  # key in app.config
+    default: str  # as documented; "" means "derived" (see help)
+    help: str
+    parse: Callable[[str, str], object] = parse_text
+
+
+SETTINGS = (
+    Setting("DIARY_DATABASE_URL", "DATABASE_URL", "",
+            "Database URL. Default: a SQLite file `diary.sqlite3` in the instance folder. "
+            "For PostgreSQL: `postgresql+psycopg://user:password@host/dbname`."),
+    Setting("DIARY_SECRET_KEY", "SECRET_KEY", "",
+            "Signs sessions and CSRF tokens. Default: generated once into `instance/secret_key` "
+            "(mode 0600). `DIARY_SECRET_KEY_FILE` reads it from a file instead."),
+    Setting("DIARY_HTTPS", "HTTPS", "false",
+            "Set to true when the diary is served over HTTPS: cookies become Secure and HSTS is sent.",
+            parse_bool),
+    Setting("DIARY_REGISTRATION", "REGISTRATION", "open",
+            "Who may create an account: `open`, `invite` (an invite code from an admin) or `closed`.",
+            parse_choice("open", "invite", "closed")),
+    Setting("DIARY_LOG_LEVEL", "LOG_LEVEL", "INFO",
+            "Log level for the server log on stdout (DEBUG, INFO, WARNING, ERROR).",
+            parse_choice("debug", "info", "warning", "error")),
+)
+
+
+def read_secret_key(environ: dict, instance_path: str) -> str:
+    """The secret key from the environment, a file named there, or one generated into instance/."""
+    if environ.get("DIARY_SECRET_KEY"):
+        return environ["DIARY_SECRET_KEY"]
+    if environ.get("DIARY_SECRET_KEY_FILE"):
+        path = Path(environ["DIARY_SECRET_KEY_FILE"])
+        try:
+            return path.read_text().strip()
+        except OSError as error:
+            raise SettingError(f"DIARY_SECRET_KEY_FILE cannot be read: {error}") from None
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        # Created with mode 0600 from the start, so the key is never readable by others.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_settings(environ: dict, instance_path: str) -> dict:
+    """Parse every setting from ``environ`` into app.config keys."""
+    config = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.name, setting.default)
+        config[setting.key] = setting.parse(setting.name, raw)
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'diary.sqlite3'}"
+    config["SECRET_KEY"] = read_secret_key(environ, instance_path)
+    config["LOG_LEVEL"] = config["LOG_LEVEL"].upper()
+    return config

@@ -1,0 +1,48 @@
+"""Calendar days in the patient's time zone. Pure: no Flask, no database.
+
+A diary day is the date on the patient's own wall clock: logging at 23:30 in Honolulu lands on
+that Honolulu date, even though it is already tomorrow in UTC.
+"""
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+
+def is_time_zone(name: str) -> bool:
+    if not name or name not in available_time_zones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES: tuple[str, ...] = ()
+
+
+def available_time_zones() -> tuple[str, ...]:
+    """IANA zone names, sorted; computed once (it reads the zone database)."""
+    global _ZONES
+    if not _ZONES:
+        _ZONES = tuple(sorted(available_timezones()))
+    return _ZONES
+
+
+def utc_now() -> datetime:
+    """The current instant; the one clock of the app (tests set it)."""
+    return datetime.now(timezone.utc)
+
+
+def today_in(time_zone: str, now: datetime | None = None) -> date:
+    """The patient's today. ``now`` must be aware (defaults to the current instant)."""
+    instant = now or utc_now()
+    return instant.astimezone(ZoneInfo(time_zone)).date()
+
+
+def parse_day(text: str) -> date | None:
+    """A YYYY-MM-DD date, or None when the text is not one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        return None

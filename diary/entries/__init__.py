@@ -1,0 +1,1 @@
+"""The daily diary: the quick log, full entries, backfill, history, edit and delete."""

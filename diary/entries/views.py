@@ -1,0 +1,155 @@
+"""Views of the daily diary. Thin: read the form, call queries, render or redirect."""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from diary import htmx
+from diary.access import owned_or_404
+from diary.days import parse_day, today_in
+from diary.entries.forms import ERROR_LINK_IDS, SCALES, entry_values, read_entry
+from diary.entries.queries import (
+    HISTORY_PAGE, DayAlreadyLogged, delete_entry, entry_on, history_page, save_entry,
+    side_effects_of,
+)
+from diary.forms import FormReader
+from diary.models import Entry
+from diary.side_effects import SIDE_EFFECTS
+
+bp = Blueprint("entries", __name__)
+
+
+def patient_today() -> date:
+    return today_in(current_user.time_zone)
+
+
+def form_context(**context) -> dict:
+    """What every template showing the entry form needs."""
+    return {"scales": SCALES, "side_effects": SIDE_EFFECTS, "error_link_ids": ERROR_LINK_IDS,
+            "today": patient_today(), **context}
+
+
+def saved_message(entry: Entry) -> str:
+    return f"Saved: pain {entry.pain_avg} on {entry.day:%A %-d %B}."
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("entries.today"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/today")
+@login_required
+def today():
+    day = patient_today()
+    entry = entry_on(current_user.id, day)
+    if entry is None:
+        values = {"day": day.isoformat()}
+    else:
+        values = entry_values(entry, side_effects_of([entry.id])[entry.id])
+    return render_template("entries/today.html", **form_context(
+        entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1)))
+
+
+@bp.route("/entries/new")
+@login_required
+def new():
+    day = parse_day(request.args.get("day", "")) or patient_today()
+    existing = entry_on(current_user.id, day)
+    if existing is not None:
+        return redirect(url_for("entries.edit", entry_id=existing.id))
+    return render_template("entries/new.html", **form_context(values={"day": day.isoformat()}, errors={}))
+
+
+@bp.route("/entries", methods=("POST",))
+@login_required
+def create():
+    reader = FormReader(request.form)
+    entry_input = read_entry(reader, today=patient_today())
+    status, clash_id = 422, None
+    if entry_input is not None:
+        try:
+            entry = save_entry(current_user.id, entry_input)
+        except DayAlreadyLogged as clash:
+            status, clash_id = 409, clash.entry_id
+            reader.fail("day", f"You already logged {clash.day:%A %-d %B %Y}. "
+                               "Open that day to change it, or choose another date.")
+        else:
+            flash(saved_message(entry), "success")
+            if entry.day == patient_today():
+                return redirect(url_for("entries.today"))
+            return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+    return render_template("entries/new.html", **form_context(
+        values=request.form, errors=reader.errors, clash_id=clash_id)), status
+
+
+@bp.route("/entries")
+@login_required
+def history():
+    before = parse_day(request.args.get("before", ""))
+    entries = history_page(current_user.id, before)
+    more = len(entries) == HISTORY_PAGE
+    return htmx.render("entries/history.html", "entries/_rows.html",
+                       entries=entries, side_effects=side_effects_of([e.id for e in entries]),
+                       next_before=entries[-1].day.isoformat() if more else None)
+
+
+@bp.route("/entries/<int:entry_id>")
+@login_required
+def show(entry_id: int):
+    entry = owned_or_404(Entry, entry_id)
+    if not htmx.is_fragment_request():
+        return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+    return htmx.render("entries/history.html", "entries/_row.html",
+                       entry=entry, side_effects=side_effects_of([entry.id]))
+
+
+@bp.route("/entries/<int:entry_id>/edit")
+@login_required
+def edit(entry_id: int):
+    entry = owned_or_404(Entry, entry_id)
+    values = entry_values(entry, side_effects_of([entry.id])[entry.id])
+    return htmx.render("entries/edit.html", "entries/_row_edit.html",
+                       **form_context(entry=entry, values=values, errors={}))
+
+
+@bp.route("/entries/<int:entry_id>", methods=("POST",))
+@login_required
+def update(entry_id: int):
+    entry = owned_or_404(Entry, entry_id)
+    reader = FormReader(request.form)
+    entry_input = read_entry(reader, today=patient_today())
+    status, clash_id = 422, None
+    if entry_input is not None:
+        try:
+            save_entry(current_user.id, entry_input, entry)
+        except DayAlreadyLogged as clash:
+            status, clash_id = 409, clash.entry_id
+            reader.fail("day", f"You already logged {clash.day:%A %-d %B %Y}. "
+                               "Choose another date, or change that day instead.")
+        else:
+            if htmx.is_fragment_request():
+                return htmx.render("entries/history.html", "entries/_row.html",
+                                   entry=entry, side_effects=side_effects_of([entry.id]))
+            flash(saved_message(entry), "success")
+            if entry.day == patient_today():
+                return redirect(url_for("entries.today"))
+            return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+        entry = owned_or_404(Entry, entry_id)  # reload after the rolled-back attempt
+    return htmx.render("entries/edit.html", "entries/_row_edit.html", status, **form_context(
+        entry=entry, values=request.form, errors=reader.errors, clash_id=clash_id))
+
+
+@bp.route("/entries/<int:entry_id>/delete", methods=("GET", "POST"))
+@login_required
+def delete(entry_id: int):
+    entry = owned_or_404(Entry, entry_id)
+    if request.method == "GET":
+        return render_template("entries/delete.html", entry=entry)
+    day = entry.day
+    delete_entry(entry)
+    flash(f"The entry for {day:%A %-d %B %Y} is deleted.", "success")
+    return redirect(url_for("entries.history"))

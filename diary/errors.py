@@ -1,0 +1,45 @@
+"""Error pages: every failure gets a page in plain words and the right status, never a stack trace."""
+
+from flask import Flask, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from diary.db import get_session
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Please go back and try again."),
+    404: ("Page not found", "There is nothing here, or it is not yours to see."),
+    405: ("That action is not allowed here", "Please use the buttons on the page."),
+    410: ("This link has expired or was revoked", "Ask for a new link."),
+    413: ("That was too much to send at once", "Please shorten your notes and try again."),
+    429: ("Too many attempts", "Please wait a minute and try again."),
+    500: ("Something went wrong on our side", "Your last change may not have been saved. Please try again."),
+}
+
+
+def render_error(status: int, title: str | None = None, detail: str | None = None):
+    default_title, default_detail = MESSAGES.get(status, MESSAGES[400])
+    return render_template("errors/error.html", status=status, title=title or default_title,
+                           detail=detail or default_detail), status
+
+
+def handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(400, "This form has expired",
+                        "For your safety the form could not be sent. Reload the page and try again; "
+                        "what you typed may need to be entered again.")
+
+
+def handle_unexpected_error(error: Exception):
+    current_app.logger.exception("Unhandled error")
+    get_session().rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)

@@ -1,0 +1,30 @@
+"""The side effects a patient can report, shared by the daily diary and each infusion.
+
+Ketamine's common short-lived effects (dissociation, dizziness, nausea) and, with repeated use,
+bladder symptoms, plus the usual companions of chronic pain and its medicines.
+"""
+
+# (key, patient's name, hint)
+SIDE_EFFECTS = (
+    ("dissociation", "Dissociation", "feeling detached or unreal"),
+    ("dizziness", "Dizziness", ""),
+    ("nausea", "Nausea or vomiting", ""),
+    ("headache", "Headache", ""),
+    ("drowsiness", "Drowsiness or fatigue", ""),
+    ("vision", "Blurred or double vision", ""),
+    ("anxiety", "Anxiety", ""),
+    ("dreams", "Vivid dreams or hallucinations", ""),
+    ("confusion", "Confusion or poor concentration", ""),
+    ("racing_heart", "Racing heart", ""),
+    ("bladder", "Bladder pain or urgency", ""),
+    ("other", "Other", "describe it below"),
+)
+SIDE_EFFECT_NAMES = {key: name for key, name, _ in SIDE_EFFECTS}
+
+# Severity as stored; "none" is never stored, it is the absence of a row.
+SEVERITIES = (("none", 0), ("mild", 1), ("moderate", 2), ("severe", 3))
+SEVERITY_NAMES = {level: name for name, level in SEVERITIES}
+SEVERITY_LEVELS = {name: level for name, level in SEVERITIES}
+MODERATE = SEVERITY_LEVELS["moderate"]
+
+OTHER_TEXT_MAX = 200

@@ -1,0 +1,45 @@
+"""Small helpers the templates share: how days and scores are written for patients."""
+
+import hashlib
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+
+from diary.days import available_time_zones
+from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
+
+
+def long_day(day: date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def short_day(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@cache
+def time_zone_options() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in available_time_zones()]
+
+
+@cache
+def _file_version(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def static_url(filename: str) -> str:
+    """A static file's URL with its content hash, so browsers may cache it for a year."""
+    version = _file_version(Path(current_app.static_folder) / filename)
+    return url_for("static", filename=filename, v=version)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(static_url)
+    app.add_template_global(time_zone_options)
+    app.add_template_filter(long_day)
+    app.add_template_filter(short_day)
+    app.add_template_global(SEVERITY_NAMES, "severity_names")
+    app.add_template_global(SIDE_EFFECT_NAMES, "side_effect_names")

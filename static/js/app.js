@@ -1,0 +1,50 @@
+// Small progressive enhancements. Everything works without this file.
+(function () {
+  "use strict";
+
+  // Fill the time zone from the phone, unless the patient already chose one.
+  function fillTimeZone(root) {
+    root.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
+      if (select.dataset.touched) return;
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
+      if (known && (select.value === "" || select.value === "UTC" || select.selectedIndex === 0)) {
+        select.value = zone;
+      }
+      select.addEventListener("change", function () { select.dataset.touched = "yes"; });
+    });
+  }
+
+  // Move focus to the error summary so screen readers announce what to fix.
+  function focusErrors(root) {
+    var summary = root.querySelector(".error-summary");
+    if (summary) summary.focus();
+  }
+
+  function announce(message) {
+    var alerts = document.getElementById("alerts");
+    if (!alerts) return;
+    var note = document.createElement("p");
+    note.className = "flash flash-error";
+    note.textContent = message;
+    alerts.replaceChildren(note);
+    alerts.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    fillTimeZone(document);
+    focusErrors(document);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    fillTimeZone(event.detail.elt);
+    focusErrors(event.detail.elt);
+  });
+  // Nothing was saved: say so, and leave the form as it is with what was typed.
+  document.addEventListener("htmx:sendError", function () {
+    announce("No connection: nothing was saved. Your answers are still on the page; try again when you are back online.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    announce("That did not work (error " + event.detail.xhr.status + "). Nothing was changed. Please reload the page and try again.");
+  });
+})();

@@ -1,0 +1,128 @@
+"""Fixtures: a fresh migrated SQLite file per test, a client, and the personas.
+
+Personas (as in the style guide): ``alice`` is a patient with data, ``charlie`` another patient
+who must never see or change Alice's diary.
+"""
+
+import shutil
+from datetime import datetime, timezone
+
+import pytest
+from sqlmodel import Session, select
+
+from diary import create_app, days
+from diary.db import make_engine, upgrade
+from diary.models import User
+from diary.security import hash_password
+
+PASSWORD = "correct horse battery"
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret",
+    "WTF_CSRF_ENABLED": False,  # tests/test_csrf.py turns it back on
+    # argon2id at its cheapest: tests hash hundreds of passwords.
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+}
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database file migrated once per run; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "diary.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def make_app(tmp_path, migrated_database):
+    def make(**config):
+        database = tmp_path / "diary.sqlite3"
+        if not database.exists():
+            shutil.copy(migrated_database, database)
+        return create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}", **config},
+                          instance_path=str(tmp_path / "instance"))
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    yield app
+    app.extensions["diary_engine"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    """A session for reading back what the app wrote."""
+    with Session(app.extensions["diary_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the app's current instant: ``clock.set("2026-03-01T23:30", "Pacific/Honolulu")``."""
+    class Clock:
+        def set(self, local_time: str, time_zone: str = "UTC"):
+            from zoneinfo import ZoneInfo
+            instant = datetime.fromisoformat(local_time).replace(tzinfo=ZoneInfo(time_zone))
+            monkeypatch.setattr(days, "utc_now", lambda: instant.astimezone(timezone.utc))
+
+    return Clock()
+
+
+def make_patient(app, email: str, name: str, time_zone: str = "Europe/London") -> User:
+    """Create a patient account as registration would (same hashing, same table)."""
+    with app.app_context():
+        engine = app.extensions["diary_engine"]
+        with Session(engine, expire_on_commit=False) as session:
+            user = User(email=email, display_name=name, time_zone=time_zone,
+                        password_hash=hash_password(PASSWORD))
+            session.add(user)
+            session.commit()
+            return user
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def alice(app):
+    return make_patient(app, "alice@example.com", "Alice")
+
+
+@pytest.fixture
+def charlie(app):
+    return make_patient(app, "charlie@example.com", "Charlie", time_zone="America/New_York")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def as_alice(client, auth, alice):
+    auth.login(alice.email)
+    return client
+
+
+def find_user(db, email: str) -> User | None:
+    return db.exec(select(User).where(User.email == email)).first()

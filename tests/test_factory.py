@@ -1,0 +1,63 @@
+import os
+import stat
+
+import pytest
+
+from diary import create_app
+from diary.config import SETTINGS, SettingError, load_settings
+
+
+def test_defaults_need_no_setup(tmp_path):
+    config = load_settings({}, str(tmp_path))
+    assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'diary.sqlite3'}"
+    assert config["HTTPS"] is False
+    assert config["REGISTRATION"] == "open"
+
+
+def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
+    first = load_settings({}, str(tmp_path))["SECRET_KEY"]
+    second = load_settings({}, str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+
+
+def test_secret_key_from_environment_or_file(tmp_path):
+    assert load_settings({"DIARY_SECRET_KEY": "abc"}, str(tmp_path))["SECRET_KEY"] == "abc"
+    secret_file = tmp_path / "key.txt"
+    secret_file.write_text("from-file\n")
+    config = load_settings({"DIARY_SECRET_KEY_FILE": str(secret_file)}, str(tmp_path))
+    assert config["SECRET_KEY"] == "from-file"
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("name, raw", [
+    ("DIARY_HTTPS", "ture"),
+    ("DIARY_REGISTRATION", "everyone"),
+    ("DIARY_LOG_LEVEL", "loud"),
+])
+def test_a_typo_in_a_setting_stops_the_app(tmp_path, name, raw):
+    with pytest.raises(SettingError, match=name):
+        load_settings({name: raw}, str(tmp_path))
+
+
+def test_unreadable_secret_file_is_named(tmp_path):
+    with pytest.raises(SettingError, match="DIARY_SECRET_KEY_FILE"):
+        load_settings({"DIARY_SECRET_KEY_FILE": str(tmp_path / "missing")}, str(tmp_path))
+
+
+def test_every_setting_has_help():
+    for setting in SETTINGS:
+        assert setting.name.startswith("DIARY_") and len(setting.help) > 20
+
+
+def test_https_environment_sets_secure_cookies_and_hsts(tmp_path, monkeypatch, migrated_database):
+    monkeypatch.setenv("DIARY_HTTPS", "true")
+    monkeypatch.setenv("DIARY_DATABASE_URL", f"sqlite:///{migrated_database}")
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = app.test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

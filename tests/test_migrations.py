@@ -1,0 +1,37 @@
+"""The migrated schema is exactly what the models describe."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+import diary.models  # noqa: F401
+from diary.db import make_engine, upgrade
+
+
+def test_migrations_match_the_models(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_upgrade_twice_is_harmless(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    upgrade(engine)
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"patient", "entry", "entry_side_effect", "alembic_version"} <= tables
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
