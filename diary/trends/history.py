@@ -1,0 +1,77 @@
+"""A patient's history as plain data: what the analysis, the charts and the reports start from.
+
+Built by ``diary.history.load_history`` from the database (a query per table); built by hand in
+tests. Every date is a calendar day in the patient's time zone. Nothing here knows Flask or SQL.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    """One diary day. Scores are 0-10; None means not answered that day."""
+
+    day: date
+    pain_avg: int
+    pain_worst: int | None = None
+    interference_enjoyment: int | None = None
+    interference_activity: int | None = None
+    mood: int | None = None
+    sleep_quality: int | None = None
+    side_effects: dict[str, int] = field(default_factory=dict)  # symptom -> severity 1..3
+
+
+@dataclass(frozen=True)
+class InfusionRecord:
+    """One ketamine infusion (or dose, for other routes) of a series."""
+
+    id: int
+    day: date
+    dose_mg: Decimal | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    pain_2h: int | None = None
+    pain_24h: int | None = None
+
+
+@dataclass(frozen=True)
+class SeriesRecord:
+    """A course of treatment; its span is derived from its infusions, never stored."""
+
+    id: int
+    name: str
+    route: str = ""
+    condition: str = ""
+    infusions: tuple[InfusionRecord, ...] = ()  # in day order
+    pgic: str | None = None  # the patient's global impression of change, when given
+
+    @property
+    def first_day(self) -> date | None:
+        return self.infusions[0].day if self.infusions else None
+
+    @property
+    def last_day(self) -> date | None:
+        return self.infusions[-1].day if self.infusions else None
+
+
+@dataclass(frozen=True)
+class TherapyRecord:
+    day: date
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    today: date
+    entries: dict[date, DayEntry] = field(default_factory=dict)
+    series: tuple[SeriesRecord, ...] = ()  # ordered by first infusion
+    # Opioid use per day, by the MME rules of diary.treatments.mme: a Decimal MME/day total;
+    # None when an opioid without a CDC factor was taken that day (no total exists);
+    # a day missing from the mapping has no medication record (unknown, not 0).
+    mme: dict[date, Decimal | None] = field(default_factory=dict)
+    therapies: tuple[TherapyRecord, ...] = ()
+    before_days: int = 14
+    after_days: int = 14
