@@ -4,6 +4,7 @@ SQLite is the embedded default; every SQLite connection gets WAL, a busy timeout
 so that concurrent writers wait instead of failing and a deleted row takes its children with it.
 """
 
+import logging
 from pathlib import Path
 
 import click
@@ -60,6 +61,7 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply pending migrations (idempotent)."""
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     command.upgrade(alembic_config(engine), revision)
 
 

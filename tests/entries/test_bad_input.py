@@ -41,7 +41,7 @@ def test_a_refused_form_keeps_what_was_typed(as_alice):
     assert page.find("input", {"name": "mood", "checked": True})["value"] == "7"
     assert page.find("input", {"name": "se_nausea", "checked": True})["value"] == "moderate"
     assert page.find("textarea", {"name": "notes"}).get_text() == "kept"
-    assert page.find("h1").get_text().startswith("Error:")
+    assert page.find("title").get_text().startswith("Error: Log a day")
 
 
 def test_a_second_entry_for_a_day_from_a_stale_form_is_refused(as_alice, db):
