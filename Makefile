@@ -1,10 +1,12 @@
 # make run  - start the diary on http://127.0.0.1:5000 (SQLite in ./instance, no set-up needed)
 # make test - run the whole test suite
+# make install - create .venv with the exact runtime versions (what a server needs)
+# make serve - the production server (gunicorn) on http://127.0.0.1:8000, see README "Self-hosting"
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test
+.PHONY: run test install serve
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +26,8 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.runtime
+
+serve: $(VENV)/.runtime
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app

@@ -1,6 +1,5 @@
 """The pain diary: ``create_app`` builds the Flask app from settings and registers each concern."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -11,26 +10,27 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: defaults, then DIARY_* environment variables, then ``config`` (tests)."""
-    app = Flask(__name__, instance_path=instance_path or str(ROOT / "instance"),
+    from diary.config import load_settings, setting_value
+
+    instance_path = instance_path or setting_value("DIARY_INSTANCE_PATH", os.environ) or ROOT / "instance"
+    app = Flask(__name__, instance_path=os.path.abspath(instance_path),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
     os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
-
-    from diary.config import load_settings
 
     app.config.update(load_settings(os.environ, app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # forms are small; imports stay below this
     if config:
         app.config.update(config)
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from diary import auth, db, errors, security, templating
+    from diary import admin, auth, db, errors, security, server, templating
     from diary.entries import views as entries
 
+    server.init_app(app)
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     auth.init_app(app)
     app.register_blueprint(entries.bp)
+    admin.init_app(app)
     return app

@@ -10,7 +10,8 @@ from sqlmodel import select
 from diary.days import is_time_zone
 from diary.db import get_session
 from diary.forms import FormReader
-from diary.models import User
+from diary.models import Invite, User
+from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
 from diary.security import hash_password, safe_next, verify_password
 
 bp = Blueprint("auth", __name__)
@@ -65,11 +66,14 @@ def read_time_zone(reader: FormReader) -> str | None:
 
 @bp.route("/register", methods=("GET", "POST"))
 def register():
-    if current_app.config["REGISTRATION"] == "closed":
+    session = get_session()
+    mode = registration_mode(session)
+    if mode == "closed":
         return render_template("auth/register_closed.html"), 403
     if request.method == "GET":
-        return render_template("auth/register.html", values={}, errors={})
+        return render_template("auth/register.html", values={}, errors={}, invite_mode=mode == "invite")
     reader = FormReader(request.form)
+    invite = read_invite(reader, session) if mode == "invite" else None
     email = read_email(reader)
     display_name = reader.text("display_name", "Your name", max_length=80, required=True)
     password = read_new_password(reader)
@@ -77,19 +81,33 @@ def register():
     if reader.ok:
         user = User(email=email, display_name=display_name, time_zone=time_zone,
                     password_hash=hash_password(password))
-        session = get_session()
         session.add(user)
         try:
+            if invite is not None:
+                use_invite(session, invite)  # in the same transaction: both or neither
             session.commit()
         except IntegrityError:
             session.rollback()
             reader.fail("email", "An account with this email already exists. Log in instead.")
+        except InviteRefused as refusal:
+            session.rollback()
+            reader.fail("invite_code", refusal.message)
         else:
+            current_app.logger.info("Patient %s registered (registration %s)", user.id, mode)
             login_user(user)
             flash("Welcome. Your diary is ready: log today's pain below.", "success")
             return redirect(url_for("entries.today"))
     values = {key: value for key, value in request.form.items() if "password" not in key}
-    return render_template("auth/register.html", values=values, errors=reader.errors), 422
+    return render_template("auth/register.html", values=values, errors=reader.errors,
+                           invite_mode=mode == "invite"), 422
+
+
+def read_invite(reader: FormReader, session) -> Invite | None:
+    try:
+        return find_invite(session, reader.raw("invite_code"))
+    except InviteRefused as refusal:
+        reader.fail("invite_code", refusal.message)
+        return None
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -102,7 +120,10 @@ def login():
     # Always verify a hash, so timing and wording never tell whether the email is registered.
     if verify_password(user.password_hash if user else None, password) and user:
         login_user(user, remember=request.form.get("remember") == "yes")
+        current_app.logger.info("Patient %s logged in", user.id)
         return redirect(safe_next(request.args.get("next")) or url_for("entries.today"))
+    # Neither the email nor the password is logged: the address alone is personal data.
+    current_app.logger.warning("Failed login from %s", request.remote_addr)
     errors = {"email": "Email or password is not right. Please try again."}
     return render_template("auth/login.html", values={"email": email}, errors=errors), 401
 
@@ -154,6 +175,11 @@ def change_password():
     return redirect(url_for("auth.account"))
 
 
+def current_registration_mode() -> str:
+    return registration_mode(get_session())
+
+
 def init_app(app) -> None:
     login_manager.init_app(app)
+    app.add_template_global(current_registration_mode, "registration_mode")
     app.register_blueprint(bp)

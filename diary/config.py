@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urlsplit
 
 
 class SettingError(ValueError):
@@ -30,6 +31,27 @@ def parse_int(name: str, raw: str) -> int:
         return int(raw)
     except ValueError:
         raise SettingError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def parse_count(minimum: int) -> Callable[[str, str], int]:
+    def parse(name: str, raw: str) -> int:
+        value = parse_int(name, raw.strip())
+        if value < minimum:
+            raise SettingError(f"{name} must be {minimum} or more, not {raw!r}")
+        return value
+
+    return parse
+
+
+def parse_public_url(name: str, raw: str) -> str:
+    """An http(s) base address without a trailing slash, or "" for unset."""
+    value = raw.strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise SettingError(f"{name} must be an address like https://diary.example.org, not {raw!r}")
+    return value
 
 
 def parse_choice(*choices: str) -> Callable[[str, str], str]:
@@ -56,6 +78,9 @@ class Setting:
 
 
 SETTINGS = (
+    Setting("DIARY_INSTANCE_PATH", "INSTANCE_PATH", "",
+            "Folder for the diary's own files: the SQLite database, the generated secret key. "
+            "Default: `instance/` in the checkout. Must be writable by the user running the diary."),
     Setting("DIARY_DATABASE_URL", "DATABASE_URL", "",
             "Database URL. Default: a SQLite file `diary.sqlite3` in the instance folder. "
             "For PostgreSQL: `postgresql+psycopg://user:password@host/dbname`."),
@@ -65,13 +90,31 @@ SETTINGS = (
     Setting("DIARY_HTTPS", "HTTPS", "false",
             "Set to true when the diary is served over HTTPS: cookies become Secure and HSTS is sent.",
             parse_bool),
-    Setting("DIARY_REGISTRATION", "REGISTRATION", "open",
-            "Who may create an account: `open`, `invite` (an invite code from an admin) or `closed`.",
-            parse_choice("open", "invite", "closed")),
     Setting("DIARY_LOG_LEVEL", "LOG_LEVEL", "INFO",
             "Log level for the server log on stdout (DEBUG, INFO, WARNING, ERROR).",
             parse_choice("debug", "info", "warning", "error")),
+    Setting("DIARY_BIND", "BIND", "127.0.0.1:8000",
+            "Where the production server (gunicorn) listens, as `host:port`. Keep it on 127.0.0.1 "
+            "behind a reverse proxy."),
+    Setting("DIARY_WORKERS", "WORKERS", "2",
+            "Number of gunicorn worker processes; each serves one request at a time. "
+            "2 suits a 1-CPU, 1 GB server.", parse_count(1)),
+    Setting("DIARY_TRUSTED_PROXIES", "TRUSTED_PROXIES", "0",
+            "How many reverse proxies (Caddy, nginx) stand in front of the diary. Their "
+            "`X-Forwarded-*` headers are believed only when this is 1 or more, so links and "
+            "secure cookies work behind the proxy and nobody can fake them without one.",
+            parse_count(0)),
+    Setting("DIARY_PUBLIC_URL", "PUBLIC_URL", "",
+            "The diary's public address, like `https://diary.example.org`, used for links that "
+            "leave the browser (share links for a clinician). Unset: the address of the request.",
+            parse_public_url),
 )
+
+
+def setting_value(name: str, environ: dict):
+    """One setting, parsed; for code that runs before the app exists (gunicorn.conf.py)."""
+    setting = next(setting for setting in SETTINGS if setting.name == name)
+    return setting.parse(setting.name, environ.get(setting.name, setting.default))
 
 
 def read_secret_key(environ: dict, instance_path: str) -> str:
@@ -101,6 +144,7 @@ def load_settings(environ: dict, instance_path: str) -> dict:
         config[setting.key] = setting.parse(setting.name, raw)
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{Path(instance_path) / 'diary.sqlite3'}"
+    config["INSTANCE_PATH"] = instance_path
     config["SECRET_KEY"] = read_secret_key(environ, instance_path)
     config["LOG_LEVEL"] = config["LOG_LEVEL"].upper()
     return config

@@ -102,3 +102,31 @@ class EntrySideEffect(SQLModel, table=True):
     symptom: str = Field(max_length=32)
     severity: int
     detail: str | None = Field(default=None, max_length=200)  # the patient's words for "other"
+
+
+class SiteSetting(SQLModel, table=True):
+    """A choice an admin makes on a running server (see diary.registration), by name."""
+
+    __tablename__ = "site_setting"
+
+    name: str = Field(max_length=64, primary_key=True)
+    value: str = Field(max_length=200)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Invite(SQLModel, table=True):
+    """An invite code a clinic hands to a patient. Only its SHA-256 is stored; the code is shown once."""
+
+    __table_args__ = (
+        CheckConstraint("uses >= 0", name="uses_not_negative"),
+        CheckConstraint("max_uses IS NULL OR max_uses >= 1", name="max_uses_at_least_1"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None  # None: never expires
+    # None: any number of accounts. No other default: the ORM would write it over an explicit None.
+    max_uses: int | None = None
+    uses: int = 0
+    revoked_at: datetime | None = None

@@ -46,12 +46,6 @@ def test_register_twice_with_one_email_is_refused(client, alice, db):
     assert "already exists" in field_error(response, "email")
 
 
-def test_closed_registration(make_app):
-    client = make_app(REGISTRATION="closed").test_client()
-    assert client.get("/register").status_code == 403
-    assert client.post("/register", data=GOOD).status_code == 403
-
-
 def test_login_and_logout(client, auth, alice):
     response = auth.login("alice@example.com")
     assert response.status_code == 302 and response.location == "/today"

@@ -11,7 +11,8 @@ def test_defaults_need_no_setup(tmp_path):
     config = load_settings({}, str(tmp_path))
     assert config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'diary.sqlite3'}"
     assert config["HTTPS"] is False
-    assert config["REGISTRATION"] == "open"
+    assert config["BIND"] == "127.0.0.1:8000" and config["WORKERS"] == 2
+    assert config["TRUSTED_PROXIES"] == 0 and config["PUBLIC_URL"] == ""
 
 
 def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
@@ -33,7 +34,12 @@ def test_secret_key_from_environment_or_file(tmp_path):
 
 @pytest.mark.parametrize("name, raw", [
     ("DIARY_HTTPS", "ture"),
-    ("DIARY_REGISTRATION", "everyone"),
+    ("DIARY_WORKERS", "0"),
+    ("DIARY_WORKERS", "two"),
+    ("DIARY_TRUSTED_PROXIES", "-1"),
+    ("DIARY_PUBLIC_URL", "diary.example.org"),
+    ("DIARY_PUBLIC_URL", "ftp://diary.example.org"),
+    ("DIARY_PUBLIC_URL", "https://diary.example.org/?x=1"),
     ("DIARY_LOG_LEVEL", "loud"),
 ])
 def test_a_typo_in_a_setting_stops_the_app(tmp_path, name, raw):
@@ -61,3 +67,17 @@ def test_https_environment_sets_secure_cookies_and_hsts(tmp_path, monkeypatch, m
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = app.test_client().get("/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_public_url_loses_its_trailing_slash(tmp_path):
+    config = load_settings({"DIARY_PUBLIC_URL": "https://diary.example.org/ "}, str(tmp_path))
+    assert config["PUBLIC_URL"] == "https://diary.example.org"
+
+
+def test_the_instance_folder_comes_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path / "data"))
+    app = create_app({"TESTING": True})
+    assert app.instance_path == str(tmp_path / "data")
+    assert app.config["DATABASE_URL"] == f"sqlite:///{tmp_path / 'data' / 'diary.sqlite3'}"
+    assert (tmp_path / "data" / "secret_key").is_file()
+    app.extensions["diary_engine"].dispose()

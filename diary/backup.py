@@ -1,0 +1,149 @@
+"""Backups of a SQLite diary: a consistent copy taken while the server runs, and a careful restore.
+
+Both use SQLite's online backup API, which copies page by page under SQLite's own locks, so a
+backup never catches a half-written day and a running server never has to stop for it. Copying the
+file with ``cp`` could: with WAL, recent commits live in ``diary.sqlite3-wal`` until a checkpoint.
+PostgreSQL has its own tools (``pg_dump``); these functions refuse its URLs with a message.
+"""
+
+import os
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+BACKUP_PREFIX, BACKUP_SUFFIX = "diary-", ".sqlite3"
+POSTGRESQL_ADVICE = (
+    "This diary uses PostgreSQL: back it up with pg_dump, e.g. "
+    "`pg_dump --format=custom --file=diary.dump DBNAME`, and restore with pg_restore. "
+    "The backup and restore commands only handle SQLite files.")
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go ahead; the message says why and what to do."""
+
+
+def sqlite_file(database_url: str) -> Path:
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite"):
+        raise BackupError(POSTGRESQL_ADVICE)
+    if not url.database or url.database == ":memory:":
+        raise BackupError("The database is in memory: there is no file to back up.")
+    return Path(url.database)
+
+
+def check_integrity(connection: sqlite3.Connection, what: str) -> None:
+    try:
+        result = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{what} is not a readable SQLite database ({error}).") from None
+    if result != ["ok"]:
+        raise BackupError(f"{what} is damaged: {'; '.join(result[:5])}")
+
+
+def backup_name(now: datetime) -> str:
+    """Names that sort by time, so pruning can keep the newest by name alone."""
+    return f"{BACKUP_PREFIX}{now:%Y%m%d-%H%M%S}{BACKUP_SUFFIX}"
+
+
+def backup(database: Path, target: Path, *, keep: int | None = None) -> tuple[Path, list[Path]]:
+    """Copy ``database`` to ``target`` (a new file, or a folder to put a dated file in).
+
+    With ``keep``, older dated backups in that folder beyond the newest ``keep`` are deleted.
+    Returns the file written and the files deleted.
+    """
+    if not database.is_file():
+        raise BackupError(f"There is no database at {database} yet.")
+    if target.is_dir():
+        target = target / backup_name(datetime.now(timezone.utc))
+    elif keep is not None:
+        raise BackupError("--keep needs a folder as the backup path, so dated backups can be kept apart.")
+    if target.exists():
+        raise BackupError(f"{target} already exists; a backup never overwrites a file.")
+    partial = target.with_name(target.name + ".partial")
+    # Created 0600 before SQLite opens it: the copy holds health data.
+    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    source = sqlite3.connect(f"file:{database}?mode=rw", uri=True)
+    copy = sqlite3.connect(partial)
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        check_integrity(copy, "The new backup")
+    except BaseException:
+        copy.close()
+        partial.unlink(missing_ok=True)
+        raise
+    finally:
+        source.close()
+    copy.close()
+    os.replace(partial, target)  # a backup file is complete or absent, never half written
+    removed = prune(target.parent, keep) if keep is not None else []
+    return target, removed
+
+
+def prune(folder: Path, keep: int) -> list[Path]:
+    """Delete dated backups in ``folder`` beyond the newest ``keep``; other files are left alone."""
+    dated = sorted(path for path in folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}") if path.is_file())
+    old = dated[:-keep] if keep > 0 else dated
+    for path in old:
+        path.unlink()
+    return old
+
+
+def holds_data(connection: sqlite3.Connection) -> bool:
+    """True when any table but Alembic's own has a row: restoring over it would lose something."""
+    tables = [row[0] for row in connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' "
+        "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")]
+    return any(connection.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]
+               for table in tables)
+
+
+def backup_revision(backup_file: Path) -> str:
+    """Check a backup file before it goes anywhere near the live database; its schema revision."""
+    if not backup_file.is_file():
+        raise BackupError(f"There is no backup file at {backup_file}.")
+    connection = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    try:
+        check_integrity(connection, str(backup_file))
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+    finally:
+        connection.close()
+    if row is None:
+        raise BackupError(f"{backup_file} is not a backup of this diary (it has no schema version).")
+    return row[0]
+
+
+def restore(backup_file: Path, database: Path, *, force: bool = False) -> Path | None:
+    """Replace ``database`` with a checked backup; refuses to overwrite data unless ``force``.
+
+    With ``force`` the data being replaced is first saved beside the database; that file is
+    returned. The caller then applies migrations, so an older backup comes up to date.
+    """
+    backup_revision(backup_file)
+    saved = None
+    if database.is_file():
+        with sqlite3.connect(database) as existing:
+            occupied = holds_data(existing)
+        existing.close()
+        if occupied and not force:
+            raise BackupError(f"{database} already holds accounts or diary days. Restoring would "
+                              "replace them; add --force to do it anyway (they are saved first).")
+        if occupied:
+            stamp = datetime.now(timezone.utc)
+            # Not named like a dated backup, so pruning a backup folder never deletes it.
+            saved, _ = backup(database, database.with_name(
+                f"{database.name}.before-restore-{stamp:%Y%m%d-%H%M%S}"))
+    source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+    target = sqlite3.connect(database)
+    try:
+        source.backup(target)
+        check_integrity(target, "The restored database")
+    finally:
+        source.close()
+        target.close()
+    return saved
