@@ -6,12 +6,14 @@ for the running server at its next request. Passwords are prompted without echo 
 standard input: never an argument, which anyone on the machine could read with ``ps``.
 """
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func
@@ -47,7 +49,7 @@ MODE_MEANINGS = {
 
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
@@ -221,7 +223,7 @@ def backup_command(path, keep):
 def known_revision(revision: str) -> bool:
     try:
         return ScriptDirectory.from_config(alembic_config(get_engine())).get_revision(revision) is not None
-    except ResolutionError:
+    except (ResolutionError, CommandError):  # alembic's two ways of saying "unknown revision"
         return False
 
 

@@ -1,0 +1,171 @@
+"""`admin backup` and `admin restore`: consistent copies of the SQLite file, checked both ways."""
+
+import os
+import sqlite3
+import stat
+
+import pytest
+
+from diary import create_app
+from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
+
+
+@pytest.fixture
+def admin(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=["admin", *args])
+
+
+def emails_in(path) -> list[str]:
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute("SELECT email FROM patient ORDER BY email").fetchall()
+    connection.close()
+    return [email for (email,) in rows]
+
+
+def database_of(app):
+    return app.config["DATABASE_URL"].removeprefix("sqlite:///")
+
+
+def test_backup_writes_a_checked_private_copy(admin, app, alice, tmp_path):
+    target = tmp_path / "copy.sqlite3"
+    result = admin("backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert "integrity ok" in result.output
+    assert emails_in(target) == ["alice@example.com"]
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+    assert not target.with_name("copy.sqlite3-wal").exists()  # one self-contained file
+
+
+def test_backup_sees_only_committed_data_while_a_write_is_in_progress(admin, app, alice, tmp_path):
+    writer = sqlite3.connect(database_of(app), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO patient (email, display_name, password_hash, time_zone, "
+                   "session_version, created_at) VALUES ('half@example.com', 'H', 'x', 'UTC', 0, "
+                   "'2026-01-01 00:00:00')")
+    try:
+        result = admin("backup", str(tmp_path / "copy.sqlite3"))
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert result.exit_code == 0, result.output
+    assert emails_in(tmp_path / "copy.sqlite3") == ["alice@example.com"]
+
+
+def test_backup_never_overwrites_a_file(admin, alice, tmp_path):
+    target = tmp_path / "copy.sqlite3"
+    target.write_text("precious")
+    result = admin("backup", str(target))
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert target.read_text() == "precious"
+
+
+def test_backup_into_a_folder_keeps_the_newest_dated_files(admin, alice, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for name in ("diary-20200101-000000.sqlite3", "diary-20210101-000000.sqlite3",
+                 "diary-20220101-000000.sqlite3", "notes.txt"):
+        (folder / name).write_text("older")
+    result = admin("backup", str(folder), "--keep", "2")
+    assert result.exit_code == 0, result.output
+    names = sorted(path.name for path in folder.iterdir())
+    assert names[0] == "diary-20220101-000000.sqlite3" and names[-1] == "notes.txt"
+    assert len(names) == 3 and names[1].startswith("diary-20")
+    assert emails_in(folder / names[1]) == ["alice@example.com"]
+
+
+def test_keep_needs_a_folder(admin, alice, tmp_path):
+    result = admin("backup", str(tmp_path / "copy.sqlite3"), "--keep", "2")
+    assert result.exit_code == 1 and "needs a folder" in result.output
+    assert list(tmp_path.glob("copy*")) == []
+
+
+@pytest.fixture
+def saved_backup(app, admin, alice, tmp_path):
+    path = tmp_path / "alice.sqlite3"
+    assert admin("backup", str(path)).exit_code == 0
+    return path
+
+
+@pytest.fixture
+def fresh_app(tmp_path, migrated_database):
+    """A second diary with its own empty, migrated database: where a backup is restored to."""
+    database = tmp_path / "fresh" / "diary.sqlite3"
+    database.parent.mkdir()
+    database.write_bytes(migrated_database.read_bytes())
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}"},
+                     instance_path=str(tmp_path / "fresh"))
+    yield app
+    app.extensions["diary_engine"].dispose()
+
+
+def test_restore_into_an_empty_diary(fresh_app, saved_backup):
+    result = fresh_app.test_cli_runner().invoke(args=["admin", "restore", str(saved_backup)])
+    assert result.exit_code == 0, result.output
+    assert emails_in(database_of(fresh_app)) == ["alice@example.com"]
+    client = fresh_app.test_client()
+    assert client.post("/login", data={"email": "alice@example.com", "password": PASSWORD}).location == "/today"
+
+
+def test_restore_into_a_missing_database_file(saved_backup, tmp_path):
+    database = tmp_path / "new" / "diary.sqlite3"
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}"}, instance_path=str(tmp_path / "new"))
+    result = app.test_cli_runner().invoke(args=["admin", "restore", str(saved_backup)])
+    app.extensions["diary_engine"].dispose()
+    assert result.exit_code == 0, result.output
+    assert emails_in(database) == ["alice@example.com"]
+
+
+def test_restore_refuses_to_replace_data_without_force(admin, app, saved_backup):
+    make_patient(app, "bob@example.com", "Bob")
+    result = admin("restore", str(saved_backup))
+    assert result.exit_code == 1 and "--force" in result.output
+    assert emails_in(database_of(app)) == ["alice@example.com", "bob@example.com"]
+
+
+def test_restore_with_force_replaces_the_data_and_keeps_what_it_replaced(admin, app, saved_backup):
+    make_patient(app, "bob@example.com", "Bob")
+    result = admin("restore", str(saved_backup), "--force")
+    assert result.exit_code == 0, result.output
+    assert emails_in(database_of(app)) == ["alice@example.com"]
+    kept = next(line for line in result.output.splitlines() if "saved in" in line).split("saved in ")[1].rstrip(".")
+    assert emails_in(kept) == ["alice@example.com", "bob@example.com"]
+
+
+def test_restore_refuses_a_damaged_file(admin, app, saved_backup):
+    data = bytearray(saved_backup.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # scribble over the second page
+    saved_backup.write_bytes(bytes(data))
+    result = admin("restore", str(saved_backup), "--force")
+    assert result.exit_code == 1 and ("damaged" in result.output or "not a readable" in result.output)
+    assert emails_in(database_of(app)) == ["alice@example.com"]
+
+
+def test_restore_refuses_a_file_that_is_not_a_diary(admin, app, alice, tmp_path):
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE things (name TEXT)")
+    connection.close()
+    result = admin("restore", str(other), "--force")
+    assert result.exit_code == 1 and "not a backup of this diary" in result.output
+    not_sqlite = tmp_path / "notes.txt"
+    not_sqlite.write_text("hello " * 2000)
+    result = admin("restore", str(not_sqlite), "--force")
+    assert result.exit_code == 1 and "not a readable SQLite database" in result.output
+    assert emails_in(database_of(app)) == ["alice@example.com"]
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(admin, app, saved_backup):
+    with sqlite3.connect(saved_backup) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    result = admin("restore", str(saved_backup), "--force")
+    assert result.exit_code == 1 and "newer version" in result.output
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_postgresql_is_pointed_to_pg_dump(make_app, tmp_path, command):
+    app = make_app(DATABASE_URL="postgresql+psycopg://diary@127.0.0.1/diary")
+    result = app.test_cli_runner().invoke(args=["admin", command, str(tmp_path / "x.sqlite3")])
+    assert result.exit_code == 1 and "pg_dump" in result.output
+    assert not (tmp_path / "x.sqlite3").exists()

@@ -1,0 +1,162 @@
+"""The proof of README's "Self-hosting": the real production command, driven as a browser would.
+
+gunicorn starts from gunicorn.conf.py on a clean instance folder on 127.0.0.1, migrates, answers
+/health; the admin CLI switches registration to invite codes and makes one; a patient registers
+with it and logs a day over HTTP (CSRF token read from the form, cookies kept); SIGTERM stops the
+server cleanly; started again, it still has the day.
+"""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode
+from urllib.request import HTTPCookieProcessor, build_opener, urlopen
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent  # the virtualenv's bin/, where `make install` puts gunicorn
+START_TIMEOUT = 30  # seconds; measured start-up is well under 2 s
+STOP_TIMEOUT = 30
+
+PASSWORD = "a phrase only Dana knows"
+NOTES = "First day back at work"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def environment(tmp_path):
+    """The server's settings: only the documented DIARY_* variables, a fresh instance folder."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
+    env.update(DIARY_INSTANCE_PATH=str(tmp_path / "instance"),
+               DIARY_BIND=f"127.0.0.1:{free_port()}", DIARY_WORKERS="2")
+    return env
+
+
+class Server:
+    def __init__(self, env, log_path: Path):
+        self.env, self.log_path = env, log_path
+        self.url = f"http://{env['DIARY_BIND']}"
+        self.process = None
+
+    def start(self) -> float:
+        """Start the production command; return the seconds until /health answered ok."""
+        started = time.monotonic()
+        with open(self.log_path, "a") as log:
+            self.process = subprocess.Popen(
+                [BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = started + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"gunicorn exited:\n{self.log_path.read_text()}"
+            try:
+                with urlopen(f"{self.url}/health", timeout=2) as response:
+                    if response.status == 200 and response.read() == b"ok":
+                        return time.monotonic() - started
+            except (URLError, ConnectionError):
+                pass
+            time.sleep(0.05)  # polling interval under a deadline, not a wait for something to happen
+        raise AssertionError(f"no health within {START_TIMEOUT} s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=STOP_TIMEOUT)
+
+    def kill(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT)
+
+
+@pytest.fixture
+def server(environment, tmp_path):
+    server = Server(environment, tmp_path / "server.log")
+    yield server
+    server.kill()
+
+
+def admin(env, *args) -> str:
+    """An admin command exactly as README gives it: flask --app wsgi admin ..."""
+    result = subprocess.run([BIN / "flask", "--app", "wsgi", "admin", *args], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr + result.stdout
+    return result.stdout
+
+
+class Browser:
+    """Keeps cookies and sends each form with the CSRF token the page gave it."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> tuple[str, BeautifulSoup]:
+        with self.opener.open(self.base_url + path, timeout=10) as response:
+            return response.url, BeautifulSoup(response.read().decode(), "html.parser")
+
+    def submit(self, path: str, form_selector: str, fields: dict) -> tuple[str, BeautifulSoup]:
+        """Open the page, fill the form and send it; returns where the redirects ended."""
+        _, page = self.get(path)
+        form = page.select_one(form_selector)
+        data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
+        data.update(fields)
+        action = form.get("action") or path
+        try:
+            with self.opener.open(self.base_url + action, urlencode(data).encode(), timeout=10) as response:
+                return response.url, BeautifulSoup(response.read().decode(), "html.parser")
+        except HTTPError as error:
+            raise AssertionError(f"{action} answered {error.code}: {error.read().decode()[:2000]}")
+
+
+def test_production_server_from_clean_instance_to_restart(environment, server, tmp_path):
+    first_start = server.start()
+    assert (tmp_path / "instance" / "diary.sqlite3").is_file()  # migrated at start
+
+    admin(environment, "registration", "invite")
+    code = re.search(r"Invite code: (\S+)", admin(environment, "invite", "create")).group(1)
+
+    browser = Browser(server.url)
+    _, page = browser.get("/register")
+    assert page.find("input", {"name": "invite_code"}) is not None
+    landed, _ = browser.submit("/register", "form[method=post]", {
+        "invite_code": code, "display_name": "Dana", "email": "dana@example.com",
+        "password": PASSWORD, "time_zone": "Europe/London"})
+    assert landed.endswith("/today")
+
+    _, today = browser.get("/today")
+    day = today.select_one("form.entry-form input[name=day]")["value"]
+    landed, page = browser.submit("/today", "form.entry-form",
+                                  {"day": day, "pain_avg": "6", "notes": NOTES})
+    assert landed.endswith("/today")
+    assert "Saved: pain 6" in page.select_one(".flash-success").get_text()
+
+    assert server.stop() == 0  # SIGTERM: graceful, clean exit
+
+    second_start = server.start()
+    again = Browser(server.url)
+    landed, _ = again.submit("/login", "form[method=post]",
+                             {"email": "dana@example.com", "password": PASSWORD})
+    assert landed.endswith("/today")
+    _, history = again.get("/entries")
+    rows = history.select(".entry-row")
+    assert len(rows) == 1
+    assert rows[0].select_one(".notes").get_text(strip=True) == NOTES
+    assert server.stop() == 0
+
+    log = server.log_path.read_text()
+    assert "Running upgrade" in log and '"POST /entries" 302' in log
+    assert PASSWORD not in log and NOTES not in log and code not in log
+    print(f"production server start-up to healthy: first {first_start:.2f} s, again {second_start:.2f} s")
