@@ -18,6 +18,11 @@ graceful_timeout = 20  # seconds a stopping worker gets to finish its request; s
 # never fight over ~/.gunicorn/gunicorn.ctl.
 control_socket_disable = True
 
+# Proxy headers are read in one place only: the app's ProxyFix, per DIARY_TRUSTED_PROXIES.
+# gunicorn would otherwise believe X-Forwarded-Proto from any local process.
+secure_scheme_headers = {}
+forwarder_headers = ""
+
 accesslog = "-"
 # Address, method, path without its query string, status, bytes, time: never bodies or query text.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'

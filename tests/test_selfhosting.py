@@ -17,7 +17,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlencode
-from urllib.request import HTTPCookieProcessor, build_opener, urlopen
+from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
 
 import pytest
 from bs4 import BeautifulSoup
@@ -107,18 +107,24 @@ class Browser:
         with self.opener.open(self.base_url + path, timeout=10) as response:
             return response.url, BeautifulSoup(response.read().decode(), "html.parser")
 
-    def submit(self, path: str, form_selector: str, fields: dict) -> tuple[str, BeautifulSoup]:
-        """Open the page, fill the form and send it; returns where the redirects ended."""
+    def send(self, path: str, form_selector: str, fields: dict, headers: dict | None = None):
+        """Open the page, fill the form and send it; the response after any redirects."""
         _, page = self.get(path)
         form = page.select_one(form_selector)
         data = {field["name"]: field.get("value", "") for field in form.select("input[type=hidden]")}
         data.update(fields)
         action = form.get("action") or path
+        request = Request(self.base_url + action, urlencode(data).encode(), headers=headers or {})
+        return self.opener.open(request, timeout=10)
+
+    def submit(self, path: str, form_selector: str, fields: dict) -> tuple[str, BeautifulSoup]:
+        """As ``send``, for a form that must succeed; returns where the redirects ended."""
         try:
-            with self.opener.open(self.base_url + action, urlencode(data).encode(), timeout=10) as response:
+            with self.send(path, form_selector, fields) as response:
                 return response.url, BeautifulSoup(response.read().decode(), "html.parser")
         except HTTPError as error:
-            raise AssertionError(f"{action} answered {error.code}: {error.read().decode()[:2000]}")
+            with error:
+                raise AssertionError(f"{path} answered {error.code}: {error.read().decode()[:2000]}")
 
 
 def test_production_server_from_clean_instance_to_restart(environment, server, tmp_path):
@@ -160,3 +166,19 @@ def test_production_server_from_clean_instance_to_restart(environment, server, t
     assert "Running upgrade" in log and '"POST /entries" 302' in log
     assert PASSWORD not in log and NOTES not in log and code not in log
     print(f"production server start-up to healthy: first {first_start:.2f} s, again {second_start:.2f} s")
+
+
+@pytest.mark.parametrize("trusted_proxies, status", [
+    ("0", 401),  # the header is ignored: a plain wrong-password answer
+    ("1", 400),  # believed: an https request, whose CSRF check then demands a Referer
+])
+def test_forwarded_headers_count_only_when_a_proxy_is_configured(environment, server, trusted_proxies, status):
+    server.env["DIARY_TRUSTED_PROXIES"] = trusted_proxies
+    server.start()
+    with pytest.raises(HTTPError) as answer:
+        Browser(server.url).send("/login", "form[method=post]",
+                                 {"email": "nobody@example.com", "password": "not the password"},
+                                 headers={"X-Forwarded-Proto": "https"})
+    answer.value.close()
+    assert answer.value.code == status
+    assert server.stop() == 0
