@@ -31,7 +31,10 @@ CODE_GROUPS, CODE_GROUP_LENGTH = 3, 4
 
 def registration_mode(session: Session) -> str:
     setting = session.get(SiteSetting, MODE_SETTING)
-    return setting.value if setting is not None and setting.value in MODES else DEFAULT_MODE
+    if setting is None:
+        return DEFAULT_MODE
+    # A value edited by hand into nonsense closes registration rather than opening it.
+    return setting.value if setting.value in MODES else "closed"
 
 
 def set_registration_mode(session: Session, mode: str) -> None:

@@ -173,7 +173,7 @@ def test_production_server_from_clean_instance_to_restart(environment, server, t
     ("1", 400),  # believed: an https request, whose CSRF check then demands a Referer
 ])
 def test_forwarded_headers_count_only_when_a_proxy_is_configured(environment, server, trusted_proxies, status):
-    server.env["DIARY_TRUSTED_PROXIES"] = trusted_proxies
+    server.env.update(DIARY_TRUSTED_PROXIES=trusted_proxies, DIARY_WORKERS="1")
     server.start()
     with pytest.raises(HTTPError) as answer:
         Browser(server.url).send("/login", "form[method=post]",
