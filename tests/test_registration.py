@@ -5,8 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select
 
-from diary.models import Invite, utcnow
-from diary.registration import create_invite, hash_code, set_registration_mode
+from diary.models import Invite, SiteSetting, utcnow
+from diary.registration import (
+    InviteRefused, create_invite, find_invite, hash_code, set_registration_mode, use_invite,
+)
 from tests.conftest import find_user
 from tests.html import field_error, parse, summary_errors
 
@@ -141,3 +143,22 @@ def test_the_typed_code_is_kept_when_another_field_is_wrong(client, admin):
     response = client.post("/register", data={**NEW_PATIENT, "password": "short", "invite_code": code})
     assert response.status_code == 422
     assert parse(response).find("input", {"name": "invite_code"})["value"] == code
+
+
+def test_two_sign_ups_racing_for_the_last_use_get_it_once(app, admin, db):
+    code = admin.invite(max_uses=1)
+    engine = app.extensions["diary_engine"]
+    with Session(engine) as first, Session(engine) as second:
+        seen_by_first, seen_by_second = find_invite(first, code), find_invite(second, code)
+        use_invite(first, seen_by_first)
+        first.commit()
+        with pytest.raises(InviteRefused) as refusal:
+            use_invite(second, seen_by_second)
+    assert refusal.value.reason == "used"
+    assert invite_row(db, code).uses == 1
+
+
+def test_a_mode_edited_into_nonsense_closes_registration(client, db):
+    db.add(SiteSetting(name="registration", value="everyone"))
+    db.commit()
+    assert client.get("/register").status_code == 403
