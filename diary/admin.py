@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import ResolutionError
 from alembic.util import CommandError
@@ -47,6 +48,19 @@ MODE_MEANINGS = {
 }
 
 
+def database():
+    """The session for a command, once the database's schema is the one this code expects."""
+    engine = get_engine()
+    expected = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    if current != expected:
+        raise click.ClickException(
+            "The database is not set up for this version of the diary yet. Start the diary once "
+            "(systemctl restart diary), which applies the migrations, or run: flask --app wsgi migrate")
+    return get_session()
+
+
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -80,7 +94,7 @@ def create_user(email, name, time_zone, password_stdin):
     if not is_time_zone(time_zone):
         reader.fail("time_zone", f"Unknown time zone {time_zone!r}; use a name like Europe/London")
     stop_if_rejected(reader)
-    session = get_session()
+    session = database()
     if session.exec(select(User).where(User.email == email)).first() is not None:
         raise click.ClickException(f"An account with the email {email} already exists.")
     password = checked_password(password_stdin)
@@ -107,7 +121,7 @@ def reset_password(email, password_stdin):
     For a patient who forgot theirs: tell them the new one in person and ask them to change it
     under Account. The password needs 8 to 200 characters.
     """
-    session = get_session()
+    session = database()
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"There is no account with the email {email}.")
@@ -124,7 +138,7 @@ def list_users():
 
     Shows no diary answers: no pain scores, side effects or notes.
     """
-    rows = get_session().exec(
+    rows = database().exec(
         select(User.email, User.display_name, User.created_at, func.count(Entry.id))
         .outerjoin(Entry, Entry.patient_id == User.id)
         .group_by(User.id).order_by(User.created_at, User.id)
@@ -148,7 +162,7 @@ def registration(mode):
     can still use create-user). Until set, registration is open. It is kept in the database, so the
     running server follows it from its next request.
     """
-    session = get_session()
+    session = database()
     if mode is not None:
         set_registration_mode(session, mode)
     current = registration_mode(session)
@@ -162,12 +176,13 @@ def registration(mode):
               help="How many accounts the code may create; 0 means any number.")
 def invite_create(expires_days, uses):
     """Create an invite code and print it. It is shown only this once: it is stored hashed."""
-    code, created = create_invite(get_session(), expires_days=expires_days or None, max_uses=uses or None)
+    session = database()
+    code, created = create_invite(session, expires_days=expires_days or None, max_uses=uses or None)
     click.echo(f"Invite code: {code}")
     allowed = f"{uses} account{'s' if uses != 1 else ''}" if uses else "any number of accounts"
     click.echo(f"Invite #{created.id}: creates {allowed}; expires {when(created.expires_at)}. "
                "Write it down now: it cannot be shown again.")
-    mode = registration_mode(get_session())
+    mode = registration_mode(session)
     if mode != "invite":
         click.echo(f"Note: registration is {mode}; codes are asked for only after "
                    "`admin registration invite`.")
@@ -176,7 +191,7 @@ def invite_create(expires_days, uses):
 @invite.command("list")
 def invite_list():
     """List invite codes by number, with their state. The codes themselves are not stored."""
-    invites = all_invites(get_session())
+    invites = all_invites(database())
     if not invites:
         click.echo("No invite codes yet.")
         return
@@ -195,7 +210,7 @@ def invite_revoke(code):
 
     Accounts already created with it stay; nobody can create another with it.
     """
-    revoked = revoke_invite(get_session(), code)
+    revoked = revoke_invite(database(), code)
     if revoked is None:
         raise click.ClickException("There is no such invite code or number.")
     click.echo(f"Invite #{revoked.id} is revoked; accounts made with it are not affected.")

@@ -1,6 +1,7 @@
 """The admin commands for accounts, registration and invite codes (`flask --app wsgi admin ...`)."""
 
 import hashlib
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -165,3 +166,14 @@ def test_every_command_explains_its_rule(admin):
     for command, rule in rules.items():
         help_text = " ".join(admin(*command, "--help").output.split())
         assert rule in help_text, command
+
+
+def test_commands_refuse_a_database_that_is_not_migrated(make_app, tmp_path):
+    app = make_app(DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    result = app.test_cli_runner().invoke(args=["admin", "registration", "closed"])
+    app.extensions["diary_engine"].dispose()
+    assert result.exit_code == 1 and "flask --app wsgi migrate" in result.output
+    with sqlite3.connect(tmp_path / "empty.sqlite3") as connection:
+        tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    connection.close()
+    assert tables == []
