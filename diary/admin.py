@@ -182,6 +182,8 @@ def invite_create(expires_days, uses):
     allowed = f"{uses} account{'s' if uses != 1 else ''}" if uses else "any number of accounts"
     click.echo(f"Invite #{created.id}: creates {allowed}; expires {when(created.expires_at)}. "
                "Write it down now: it cannot be shown again.")
+    if current_app.config["PUBLIC_URL"]:
+        click.echo(f"Patients create their diary at {current_app.config['PUBLIC_URL']}/register")
     mode = registration_mode(session)
     if mode != "invite":
         click.echo(f"Note: registration is {mode}; codes are asked for only after "

@@ -177,3 +177,10 @@ def test_commands_refuse_a_database_that_is_not_migrated(make_app, tmp_path):
         tables = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     connection.close()
     assert tables == []
+
+
+def test_invite_create_names_the_page_to_register_on_when_the_address_is_known(make_app):
+    app = make_app(PUBLIC_URL="https://diary.example.org")
+    result = app.test_cli_runner().invoke(args=["admin", "invite", "create"])
+    app.extensions["diary_engine"].dispose()
+    assert "Patients create their diary at https://diary.example.org/register" in result.output
