@@ -18,9 +18,9 @@ from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from diary.auth import PASSWORD_MAX, PASSWORD_MIN, read_email, read_new_password
+from diary.auth import read_email, read_new_password
 from diary.backup import BackupError, backup, backup_revision, restore, sqlite_file
 from diary.days import is_time_zone
 from diary.db import alembic_config, get_engine, get_session, upgrade
@@ -36,7 +36,6 @@ admin = AppGroup("admin", help="Run the diary server: accounts, registration, in
 invite = AppGroup("invite", help="Invite codes, for registration by invite (see `registration`).")
 admin.add_command(invite)
 
-PASSWORD_RULE = f"The password needs {PASSWORD_MIN} to {PASSWORD_MAX} characters."
 password_stdin = click.option(
     "--password-stdin", is_flag=True,
     help="Read the password from the first line of standard input instead of asking for it.")
@@ -48,7 +47,7 @@ MODE_MEANINGS = {
 }
 
 
-def database():
+def database() -> Session:
     """The session for a command, once the database's schema is the one this code expects."""
     engine = get_engine()
     expected = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
