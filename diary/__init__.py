@@ -24,6 +24,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     from diary import admin, auth, db, errors, security, server, templating
     from diary.entries import views as entries
+    from diary.sharing import views as sharing
 
     server.init_app(app)
     db.init_app(app)
@@ -33,4 +34,5 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     auth.init_app(app)
     app.register_blueprint(entries.bp)
     admin.init_app(app)
+    app.register_blueprint(sharing.bp)
     return app

@@ -4,10 +4,12 @@ Times of writing (created_at, updated_at) are aware UTC datetimes. Diary days ar
 patient's own time zone, decided once when the patient logs (see diary.days).
 """
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from diary import days
 
 # Named constraints, so Alembic's batch mode can alter SQLite tables later.
 SQLModel.metadata.naming_convention = {
@@ -22,7 +24,7 @@ NOTES_MAX = 2000
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return days.utc_now()
 
 
 def scale_check(column: str) -> CheckConstraint:
@@ -130,3 +132,23 @@ class Invite(SQLModel, table=True):
     max_uses: int | None = None
     uses: int = 0
     revoked_at: datetime | None = None
+
+
+class ShareLink(SQLModel, table=True):
+    """A read-only link for a clinician. Only a hash of its token is kept, so a leaked database
+    leaks no working link."""
+
+    __tablename__ = "share_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", ondelete="CASCADE", index=True)
+    label: str = Field(max_length=80)
+    token_hash: str = Field(max_length=64, unique=True)  # sha256 hex of the token
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    # Optional period the clinician sees; None means the whole diary.
+    period_start: date | None = None
+    period_end: date | None = None
+    last_opened_at: datetime | None = None
+    open_count: int = Field(default=0)

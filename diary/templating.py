@@ -1,11 +1,14 @@
 """Small helpers the templates share: how days and scores are written for patients."""
 
 import hashlib
-from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
+from flask_login import current_user
 
 from diary.days import available_time_zones
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
@@ -17,6 +20,21 @@ def long_day(day: date) -> str:
 
 def short_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
+
+
+def one_decimal(value) -> str:
+    """A mean for display: one decimal, halves rounded up (exact values stay exact until here)."""
+    if value is None:
+        return "–"
+    exact = Decimal(value.numerator) / Decimal(value.denominator) if hasattr(value, "numerator") else Decimal(value)
+    return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def short_datetime(moment: datetime) -> str:
+    """An instant on the logged-in patient's clock, e.g. "3 Mar 2026, 14:05"."""
+    time_zone = current_user.time_zone if current_user.is_authenticated else "UTC"
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return f"{local.day} {local:%b %Y, %H:%M}"
 
 
 @cache
@@ -41,5 +59,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(time_zone_options)
     app.add_template_filter(long_day)
     app.add_template_filter(short_day)
+    app.add_template_filter(short_datetime)
+    app.add_template_filter(one_decimal)
     app.add_template_global(SEVERITY_NAMES, "severity_names")
     app.add_template_global(SIDE_EFFECT_NAMES, "side_effect_names")

@@ -31,9 +31,26 @@
     alerts.scrollIntoView({ block: "nearest" });
   }
 
+  // Buttons that need JavaScript stay hidden without it.
+  function enableButtons(root) {
+    root.querySelectorAll("[data-copy-target]").forEach(function (button) {
+      if (!navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.dataset.copyTarget);
+        navigator.clipboard.writeText(source.value).then(function () { button.textContent = "Copied"; });
+      });
+    });
+    root.querySelectorAll("[data-print]").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZone(document);
     focusErrors(document);
+    enableButtons(document);
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -1,0 +1,1 @@
+"""Sharing with clinicians: read-only links, the one-page report, and the patient's exports."""

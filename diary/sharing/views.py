@@ -1,0 +1,127 @@
+"""Views for sharing: the patient's links and report, and the clinician's read-only view by token."""
+
+from datetime import date
+
+import qrcode
+import qrcode.image.svg
+from flask import (
+    Blueprint, current_app, flash, make_response, redirect, render_template, request,
+    session, url_for,
+)
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from diary.access import owned_or_404
+from diary.db import get_session
+from diary.days import today_in
+from diary.errors import render_error
+from diary.forms import FormReader
+from diary.history import load_history
+from diary.models import ShareLink, User
+from diary.sharing import links
+from diary.sharing.report import build_report, restricted_to
+
+bp = Blueprint("sharing", __name__)
+
+NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
+
+
+def public_url(token: str) -> str:
+    """The link a clinician opens; built from DIARY_PUBLIC_URL when set (behind a proxy)."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return f"{base.rstrip('/')}{url_for('sharing.shared', token=token)}"
+
+
+def qr_svg(text: str) -> Markup:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    svg = image.to_string(encoding="unicode")
+    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" class="qr" ', 1))
+
+
+def read_link_form(reader: FormReader, today: date):
+    label = reader.text("label", "Who is it for", max_length=links.LABEL_MAX, required=True)
+    days = reader.choice("expires_in_days", "How long it works",
+                         [str(days) for days in links.EXPIRY_CHOICES], required=True)
+    start = reader.day("period_start", "First day", latest=today, required=False)
+    end = reader.day("period_end", "Last day", latest=today, required=False)
+    if start and end and start > end:
+        reader.fail("period_end", "Last day must be on or after the first day")
+    return label, int(days) if days else None, start, end
+
+
+@bp.route("/share", methods=("GET", "POST"))
+@login_required
+def index():
+    values, errors, status = {"expires_in_days": "30"}, {}, 200
+    if request.method == "POST":
+        reader = FormReader(request.form)
+        label, days, start, end = read_link_form(reader, today_in(current_user.time_zone))
+        if reader.ok:
+            link, token = links.create_link(current_user.id, label, days, start, end)
+            session[NEW_LINK_KEY] = {"id": link.id, "token": token}
+            return redirect(url_for("sharing.link", link_id=link.id))
+        values, errors, status = request.form, reader.errors, 422
+    all_links = links.links_of(current_user.id)
+    return render_template("sharing/index.html", links=all_links, status_of=links.status,
+                           values=values, errors=errors,
+                           expiry_options=[(str(days), f"{days} days") for days in links.EXPIRY_CHOICES]), status
+
+
+@bp.route("/share/<int:link_id>")
+@login_required
+def link(link_id: int):
+    share_link = owned_or_404(ShareLink, link_id)
+    new = session.get(NEW_LINK_KEY)
+    full_url = None
+    if new and new.get("id") == share_link.id:
+        session.pop(NEW_LINK_KEY)
+        full_url = public_url(new["token"])
+    response = make_response(render_template(
+        "sharing/link.html", link=share_link, status=links.status(share_link), full_url=full_url,
+        qr=qr_svg(full_url) if full_url else None))
+    response.headers["Cache-Control"] = "no-store"  # the link is shown once, never from a cache
+    return response
+
+
+@bp.route("/share/<int:link_id>/revoke", methods=("GET", "POST"))
+@login_required
+def revoke(link_id: int):
+    share_link = owned_or_404(ShareLink, link_id)
+    if request.method == "GET":
+        return render_template("sharing/revoke.html", link=share_link)
+    links.revoke(share_link)
+    flash(f"The link for {share_link.label} no longer works.", "success")
+    return redirect(url_for("sharing.index"))
+
+
+@bp.route("/report")
+@login_required
+def own_report():
+    report = build_report(current_user.display_name, load_history(current_user))
+    return render_template("sharing/report.html", report=report, shared=False)
+
+
+@bp.route("/s/<token>")
+def shared(token: str):
+    share_link = links.link_for_token(token)
+    if share_link is None or links.status(share_link) != "active":
+        # Unknown, expired and revoked links read the same: nothing to learn by guessing.
+        body, status = render_error(404 if share_link is None else 410,
+                                    "This link has expired or was revoked",
+                                    "Ask the patient for a new link. No diary data is shown here.")
+        return private(make_response(body, status))
+    links.record_opening(share_link)
+    patient = get_session().get(User, share_link.patient_id)
+    history = restricted_to(load_history(patient), share_link.period_start, share_link.period_end)
+    report = build_report(patient.display_name, history)
+    response = make_response(render_template("sharing/report.html", report=report, shared=True,
+                                             link=share_link))
+    return private(response)
+
+
+def private(response):
+    """Keep a shared page out of search engines, caches and other sites' referrer logs."""
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
