@@ -60,7 +60,7 @@ def build_report(patient_name: str, history: History) -> Report:
             reported[symptom] += 1
             severe[symptom] += severity >= MODERATE
     side_effects = tuple(
-        SideEffectCount(SIDE_EFFECT_NAMES[symptom], days, severe[symptom])
+        SideEffectCount(SIDE_EFFECT_NAMES.get(symptom, symptom), days, severe[symptom])
         for symptom, days in sorted(reported.items(), key=lambda item: (-item[1], item[0]))[:TOP_SIDE_EFFECTS])
     return Report(
         patient_name=patient_name,

@@ -1,6 +1,8 @@
 """Views for sharing: the patient's links and report, and the clinician's read-only view by token."""
 
+import json
 from datetime import date
+from decimal import Decimal
 
 import qrcode
 import qrcode.image.svg
@@ -18,7 +20,8 @@ from diary.errors import render_error
 from diary.forms import FormReader
 from diary.history import load_history
 from diary.models import ShareLink, User
-from diary.sharing import links
+from diary.sharing import export, links
+from diary.sharing.fhir import fhir_bundle
 from diary.sharing.report import build_report, restricted_to
 
 bp = Blueprint("sharing", __name__)
@@ -117,6 +120,67 @@ def shared(token: str):
     response = make_response(render_template("sharing/report.html", report=report, shared=True,
                                              link=share_link))
     return private(response)
+
+
+@bp.route("/export")
+@login_required
+def export_page():
+    return render_template("sharing/export.html", tables=export.patient_tables(),
+                           columns_of=export.exported_columns, errors={})
+
+
+@bp.route("/export/diary.zip")
+@login_required
+def export_csv():
+    response = make_response(export.export_zip(current_user.id))
+    response.headers["Content-Type"] = "application/zip"
+    filename = f"pain-diary-{today_in(current_user.time_zone).isoformat()}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/export/fhir.json")
+@login_required
+def export_fhir():
+    bundle = fhir_bundle(current_user.id, current_user.display_name, load_history(current_user))
+    response = make_response(json.dumps(bundle, default=json_number, indent=1))
+    response.headers["Content-Type"] = "application/fhir+json"
+    filename = f"pain-diary-fhir-{today_in(current_user.time_zone).isoformat()}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def json_number(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+@bp.route("/import", methods=("GET", "POST"))
+@login_required
+def import_csv():
+    errors = {}
+    if export.has_data(current_user.id):
+        errors["file"] = ("Your diary already has data. Import only works into a new, empty "
+                          "account, so nothing you logged is mixed up or overwritten.")
+    elif request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors["file"] = "Choose the .zip file of a diary export"
+        else:
+            try:
+                counts = export.import_zip(current_user.id, upload.read())
+            except export.ImportProblem as problem:
+                errors["file"] = f"Nothing was imported. {problem}"
+            else:
+                flash(f"Imported {counts.get('entry', 0)} diary days and everything with them.", "success")
+                return redirect(url_for("entries.history"))
+    status = 200
+    if errors and request.method == "POST":
+        status = 409 if export.has_data(current_user.id) else 422
+    return render_template("sharing/import.html", errors=errors), status
 
 
 def private(response):
