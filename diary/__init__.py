@@ -22,7 +22,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     if config:
         app.config.update(config)
 
-    from diary import admin, auth, db, errors, security, server, templating
+    from diary import admin, auth, db, errors, security, server, templating, treatments
     from diary.entries import views as entries
     from diary.sharing import views as sharing
 
@@ -35,4 +35,5 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(entries.bp)
     admin.init_app(app)
     app.register_blueprint(sharing.bp)
+    treatments.init_app(app)
     return app

@@ -46,3 +46,9 @@ def parse_day(text: str) -> date | None:
         return date.fromisoformat(text.strip())
     except (ValueError, AttributeError):
         return None
+
+
+def local_now(time_zone: str, now: datetime | None = None) -> datetime:
+    """The patient's wall-clock date and time, without a zone (as they would write it down)."""
+    instant = now or utc_now()
+    return instant.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None, second=0, microsecond=0)

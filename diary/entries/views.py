@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from diary import htmx
 from diary.access import owned_or_404
-from diary.days import parse_day, today_in
+from diary.days import local_now, parse_day, today_in
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, entry_values, read_entry
 from diary.entries.queries import (
     HISTORY_PAGE, DayAlreadyLogged, delete_entry, entry_on, history_page, save_entry,
@@ -16,6 +16,7 @@ from diary.entries.queries import (
 from diary.forms import FormReader
 from diary.models import Entry
 from diary.side_effects import SIDE_EFFECTS
+from diary.treatments.queries import infusions_awaiting_later_pain
 
 bp = Blueprint("entries", __name__)
 
@@ -50,8 +51,10 @@ def today():
         values = {"day": day.isoformat()}
     else:
         values = entry_values(entry, side_effects_of([entry.id])[entry.id])
+    awaiting = infusions_awaiting_later_pain(current_user.id, local_now(current_user.time_zone))
     return render_template("entries/today.html", **form_context(
-        entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1)))
+        entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1),
+        awaiting_later_pain=awaiting))
 
 
 @bp.route("/entries/new")

@@ -1,0 +1,143 @@
+"""Views of medications: the list, each day's use (with "Same as yesterday" and "No medications
+today" as one tap each), and MME/day for every logged day by the rules of diary.treatments.mme.
+"""
+
+from datetime import date, timedelta
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from diary.access import owned_or_404
+from diary.days import parse_day, today_in
+from diary.forms import FormReader
+from diary.models import Medication
+from diary.treatments import queries
+from diary.treatments.forms import (
+    CHOICE_NAMES, DRUGS, MEDICATION_FORMS, UNITS, medication_values, read_doses, read_medication,
+)
+
+bp = Blueprint("medications", __name__, url_prefix="/treatments/medications")
+
+DAYS_SHOWN = 30
+
+
+def patient_today() -> date:
+    return today_in(current_user.time_zone)
+
+
+def medication_form(medication: Medication | None, values, errors, status: int = 200):
+    return render_template("treatments/medication_form.html", medication=medication, values=values,
+                           errors=errors, drugs=DRUGS, forms_=MEDICATION_FORMS,
+                           units=[(unit, unit) for unit in UNITS]), status
+
+
+@bp.route("/")
+@login_required
+def index():
+    today = patient_today()
+    by_day = queries.mme_by_day(current_user.id)
+    return render_template("treatments/medications.html", today=today,
+                           medications=queries.medications(current_user.id),
+                           days=list(by_day.items())[:DAYS_SHOWN], today_mme=by_day.get(today),
+                           yesterday_logged=today - timedelta(days=1) in by_day,
+                           drug_names=CHOICE_NAMES["drug"])
+
+
+@bp.route("/new")
+@login_required
+def new():
+    return medication_form(None, {"form": "tablet", "unit": "mg"}, {})
+
+
+@bp.route("/", methods=("POST",))
+@login_required
+def create():
+    reader = FormReader(request.form)
+    medication_input = read_medication(reader)
+    if medication_input is None:
+        return medication_form(None, request.form, reader.errors, 422)
+    medication = queries.save_medication(current_user.id, medication_input)
+    flash(f"{medication.name} is on your list.", "success")
+    return redirect(url_for("medications.index"))
+
+
+@bp.route("/<int:medication_id>/edit", methods=("GET", "POST"))
+@login_required
+def edit(medication_id: int):
+    medication = owned_or_404(Medication, medication_id)
+    if request.method == "GET":
+        return medication_form(medication, medication_values(medication), {})
+    reader = FormReader(request.form)
+    medication_input = read_medication(reader)
+    if medication_input is None:
+        return medication_form(medication, request.form, reader.errors, 422)
+    queries.save_medication(current_user.id, medication_input, medication)
+    flash(f"Your changes to {medication.name} are saved.", "success")
+    return redirect(url_for("medications.index"))
+
+
+@bp.route("/<int:medication_id>/stop", methods=("GET", "POST"))
+@login_required
+def stop(medication_id: int):
+    medication = owned_or_404(Medication, medication_id)
+    if request.method == "GET":
+        return render_template("treatments/medication_stop.html", medication=medication)
+    queries.stop_medication(medication)
+    flash(f"{medication.name} is off your list. The days you took it stay in your diary.", "success")
+    return redirect(url_for("medications.index"))
+
+
+def day_form(day: date, values, errors, status: int = 200):
+    logged = queries.amounts_on(current_user.id, day) or {}
+    listed = queries.medications(current_user.id, active_only=False)
+    shown = [m for m in listed if m.active or m.id in logged]
+    return render_template("treatments/medication_day.html", day=day, medications=shown,
+                           values=values, errors=errors, today=patient_today(),
+                           recorded=queries.medication_day(current_user.id, day) is not None), status
+
+
+@bp.route("/day", methods=("GET", "POST"))
+@login_required
+def log_day():
+    today = patient_today()
+    if request.method == "GET":
+        day = parse_day(request.args.get("day", "")) or today
+        amounts = queries.amounts_on(current_user.id, day) or {}
+        values = {f"amount_{medication_id}": f"{amount.normalize():f}"
+                  for medication_id, amount in amounts.items()}
+        return day_form(min(day, today), {"day": min(day, today).isoformat(), **values}, {})
+    reader = FormReader(request.form)
+    day = reader.day("day", "Date", latest=today)
+    medications = queries.medications(current_user.id, active_only=False)
+    amounts = read_doses(reader, medications)
+    if not reader.ok:
+        return day_form(day or today, request.form, reader.errors, 422)
+    queries.save_day(current_user.id, day, amounts)
+    if amounts:
+        flash(f"Saved: your medications on {day:%A %-d %B}.", "success")
+    else:
+        flash(f"Saved: no medications on {day:%A %-d %B}.", "success")
+    return redirect(url_for("medications.index"))
+
+
+@bp.route("/same-as-yesterday", methods=("POST",))
+@login_required
+def same_as_yesterday():
+    today = patient_today()
+    yesterday = queries.amounts_on(current_user.id, today - timedelta(days=1))
+    if yesterday is None:
+        flash("Nothing is logged for yesterday, so there is nothing to copy. "
+              "Log today's medications below instead.", "error")
+        return redirect(url_for("medications.log_day"))
+    active = {medication.id for medication in queries.medications(current_user.id)}
+    queries.save_day(current_user.id, today, {i: a for i, a in yesterday.items() if i in active})
+    flash("Saved: today's medications are the same as yesterday's.", "success")
+    return redirect(url_for("medications.index"))
+
+
+@bp.route("/none-today", methods=("POST",))
+@login_required
+def none_today():
+    queries.save_day(current_user.id, patient_today(), {})
+    flash("Saved: no medications today.", "success")
+    return redirect(url_for("medications.index"))

@@ -1,0 +1,273 @@
+"""Reading and writing treatments: series with their infusions, medication days, therapies.
+
+Every write that touches several rows happens in one transaction: all of it or nothing.
+"""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from flask import abort
+from sqlmodel import col, delete, select
+
+from diary.access import owned_or_404
+from diary.db import get_session
+from diary.models import (
+    Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
+    TherapyEvent, utcnow,
+)
+from diary.treatments.forms import InfusionInput, MedicationInput, SeriesInput, TherapyInput
+from diary.treatments.mme import DayMME, Dose, day_mme
+
+# Series and infusions
+
+
+def infusion_owned_or_404(infusion_id: int) -> tuple[Infusion, InfusionSeries]:
+    """An infusion and its series, if the series is the logged-in patient's; else 404."""
+    infusion = get_session().get(Infusion, infusion_id)
+    if infusion is None:
+        abort(404)
+    return infusion, owned_or_404(InfusionSeries, infusion.series_id)
+
+
+def infusions_by_series(series_ids: list[int]) -> dict[int, list[Infusion]]:
+    """Infusions of many series in one query, each list in time order."""
+    by_series: dict[int, list[Infusion]] = {series_id: [] for series_id in series_ids}
+    if series_ids:
+        rows = get_session().exec(select(Infusion).where(col(Infusion.series_id).in_(series_ids))
+                                  .order_by(Infusion.day, Infusion.start_time, Infusion.id))
+        for infusion in rows:
+            by_series[infusion.series_id].append(infusion)
+    return by_series
+
+
+def series_with_infusions(patient_id: int) -> list[tuple[InfusionSeries, list[Infusion]]]:
+    """The patient's series, most recent first (a series with no infusion yet counts as newest)."""
+    series = list(get_session().exec(select(InfusionSeries)
+                                     .where(InfusionSeries.patient_id == patient_id)))
+    infusions = infusions_by_series([s.id for s in series])
+
+    def recency(item: InfusionSeries):
+        rows = infusions[item.id]
+        return (not rows, rows[-1].day if rows else date.min, item.id)
+
+    return [(item, infusions[item.id]) for item in sorted(series, key=recency, reverse=True)]
+
+
+def side_effects_of(infusion_ids: list[int]) -> dict[int, list[InfusionSideEffect]]:
+    by_infusion: dict[int, list[InfusionSideEffect]] = {i: [] for i in infusion_ids}
+    if infusion_ids:
+        rows = get_session().exec(select(InfusionSideEffect)
+                                  .where(col(InfusionSideEffect.infusion_id).in_(infusion_ids))
+                                  .order_by(InfusionSideEffect.phase.desc(),
+                                            InfusionSideEffect.severity.desc(),
+                                            InfusionSideEffect.symptom))
+        for row in rows:
+            by_infusion[row.infusion_id].append(row)
+    return by_infusion
+
+
+def last_infusion(patient_id: int) -> Infusion | None:
+    return get_session().exec(
+        select(Infusion).join(InfusionSeries).where(InfusionSeries.patient_id == patient_id)
+        .order_by(Infusion.day.desc(), Infusion.start_time.desc(), Infusion.id.desc())).first()
+
+
+def save_series(patient_id: int, series_input: SeriesInput,
+                series: InfusionSeries | None = None) -> InfusionSeries:
+    series = series or InfusionSeries(patient_id=patient_id, name="", condition="", route="")
+    for name, value in vars(series_input).items():
+        setattr(series, name, value)
+    series.updated_at = utcnow()
+    session = get_session()
+    session.add(series)
+    session.commit()
+    return series
+
+
+def delete_series(series: InfusionSeries) -> None:
+    """The series and, by cascade, its infusions and their side effects."""
+    session = get_session()
+    session.delete(series)
+    session.commit()
+
+
+def save_infusion(series: InfusionSeries, infusion_input: InfusionInput,
+                  infusion: Infusion | None = None) -> Infusion:
+    session = get_session()
+    infusion = infusion or Infusion(series_id=series.id, day=infusion_input.day,
+                                    start_time=infusion_input.start_time)
+    infusion.series_id = series.id
+    for name in ("day", "start_time", "duration_min", "dose_mg", "weight_kg", "notes"):
+        setattr(infusion, name, getattr(infusion_input, name))
+    for name, score in infusion_input.pains.items():
+        setattr(infusion, name, score)
+    infusion.updated_at = utcnow()
+    session.add(infusion)
+    try:
+        session.flush()
+        session.exec(delete(InfusionSideEffect).where(InfusionSideEffect.infusion_id == infusion.id))
+        for (phase, symptom), (severity, detail) in infusion_input.side_effects.items():
+            session.add(InfusionSideEffect(infusion_id=infusion.id, phase=phase, symptom=symptom,
+                                           severity=severity, detail=detail))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return infusion
+
+
+def save_later_pains(infusion: Infusion, pains: dict[str, int | None]) -> None:
+    """Fill in the 2 h / 24 h pain; an answer left blank keeps what was there."""
+    for name, score in pains.items():
+        if score is not None:
+            setattr(infusion, name, score)
+    infusion.updated_at = utcnow()
+    get_session().add(infusion)
+    get_session().commit()
+
+
+def delete_infusion(infusion: Infusion) -> None:
+    get_session().delete(infusion)
+    get_session().commit()
+
+
+def set_pgic(series: InfusionSeries, pgic: str) -> None:
+    series.pgic = pgic
+    series.updated_at = utcnow()
+    get_session().add(series)
+    get_session().commit()
+
+
+def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[tuple[Infusion, str]]:
+    """Recent infusions whose 2 h or 24 h pain is due and missing, with the series name.
+
+    ``now`` is the patient's local wall-clock time. The 2 h pain is asked from 2 hours after the
+    start, the 24 h pain from 24 hours after; either only until 48 hours after the start.
+    """
+    rows = get_session().exec(
+        select(Infusion, InfusionSeries.name).join(InfusionSeries)
+        .where(InfusionSeries.patient_id == patient_id,
+               Infusion.day >= now.date() - timedelta(days=2),
+               (col(Infusion.pain_2h).is_(None)) | (col(Infusion.pain_24h).is_(None)))
+        .order_by(Infusion.day, Infusion.start_time))
+    due = []
+    for infusion, series_name in rows:
+        elapsed = now - datetime.combine(infusion.day, infusion.start_time)
+        missing_2h = infusion.pain_2h is None and elapsed >= timedelta(hours=2)
+        missing_24h = infusion.pain_24h is None and elapsed >= timedelta(hours=24)
+        if (missing_2h or missing_24h) and elapsed <= timedelta(hours=48):
+            due.append((infusion, series_name))
+    return due
+
+
+# Medications
+
+
+def medications(patient_id: int, *, active_only: bool = True) -> list[Medication]:
+    query = select(Medication).where(Medication.patient_id == patient_id)
+    if active_only:
+        query = query.where(Medication.active == True)  # noqa: E712 (SQL, not Python)
+    return list(get_session().exec(query.order_by(Medication.name, Medication.id)))
+
+
+def save_medication(patient_id: int, medication_input: MedicationInput,
+                    medication: Medication | None = None) -> Medication:
+    medication = medication or Medication(patient_id=patient_id, name="", drug="", form="", unit="")
+    for name, value in vars(medication_input).items():
+        setattr(medication, name, value)
+    get_session().add(medication)
+    get_session().commit()
+    return medication
+
+
+def stop_medication(medication: Medication) -> None:
+    medication.active = False
+    get_session().add(medication)
+    get_session().commit()
+
+
+def medication_day(patient_id: int, day: date) -> MedicationDay | None:
+    return get_session().exec(select(MedicationDay).where(MedicationDay.patient_id == patient_id,
+                                                          MedicationDay.day == day)).first()
+
+
+def doses_on(patient_id: int, days: list[date] | None = None,
+             ) -> dict[date, list[tuple[MedicationDose, Medication]]]:
+    """Every recorded day (or only ``days``) with its doses and medicines: two queries in all.
+
+    A recorded day with no doses is a "No medications today" day and maps to an empty list.
+    """
+    session = get_session()
+    day_query = select(MedicationDay).where(MedicationDay.patient_id == patient_id)
+    dose_query = (select(MedicationDose, Medication, MedicationDay.day)
+                  .join(MedicationDay).join(Medication)
+                  .where(MedicationDay.patient_id == patient_id)
+                  .order_by(Medication.name, Medication.id))
+    if days is not None:
+        day_query = day_query.where(col(MedicationDay.day).in_(days))
+        dose_query = dose_query.where(col(MedicationDay.day).in_(days))
+    recorded: dict[date, list] = {row.day: [] for row in session.exec(day_query)}
+    for dose, medication, day in session.exec(dose_query):
+        recorded[day].append((dose, medication))
+    return recorded
+
+
+def as_mme_doses(rows: list[tuple[MedicationDose, Medication]]) -> list[Dose]:
+    return [Dose(drug=medication.drug, amount=dose.amount, unit=medication.unit, name=medication.name)
+            for dose, medication in rows]
+
+
+def mme_by_day(patient_id: int) -> dict[date, DayMME]:
+    """MME for every recorded day, newest first; unrecorded days are simply absent (unknown)."""
+    recorded = doses_on(patient_id)
+    return {day: day_mme(as_mme_doses(recorded[day])) for day in sorted(recorded, reverse=True)}
+
+
+def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> MedicationDay:
+    """Record a day's use, replacing what was logged; no amounts at all is "No medications today"."""
+    session = get_session()
+    record = medication_day(patient_id, day) or MedicationDay(patient_id=patient_id, day=day)
+    record.updated_at = utcnow()
+    session.add(record)
+    try:
+        session.flush()
+        session.exec(delete(MedicationDose).where(MedicationDose.medication_day_id == record.id))
+        for medication_id, amount in amounts.items():
+            session.add(MedicationDose(medication_day_id=record.id, medication_id=medication_id,
+                                       amount=amount))
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return record
+
+
+def amounts_on(patient_id: int, day: date) -> dict[int, Decimal] | None:
+    """What was logged on ``day`` by medication id, or None when the day has no record."""
+    rows = doses_on(patient_id, [day]).get(day)
+    if rows is None:
+        return None
+    return {dose.medication_id: dose.amount for dose, _ in rows}
+
+
+# Other therapies
+
+
+def therapies(patient_id: int) -> list[TherapyEvent]:
+    return list(get_session().exec(select(TherapyEvent).where(TherapyEvent.patient_id == patient_id)
+                                   .order_by(TherapyEvent.day.desc(), TherapyEvent.id.desc())))
+
+
+def save_therapy(patient_id: int, therapy_input: TherapyInput,
+                 therapy: TherapyEvent | None = None) -> TherapyEvent:
+    therapy = therapy or TherapyEvent(patient_id=patient_id, day=therapy_input.day, kind="")
+    for name, value in vars(therapy_input).items():
+        setattr(therapy, name, value)
+    get_session().add(therapy)
+    get_session().commit()
+    return therapy
+
+
+def delete_therapy(therapy: TherapyEvent) -> None:
+    get_session().delete(therapy)
+    get_session().commit()
