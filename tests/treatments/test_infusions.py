@@ -44,7 +44,7 @@ def test_the_next_infusion_proposes_series_route_time_and_last_dose(as_alice, db
         "day": "2026-03-12", "start_time": "09:15", "dose_mg": "52.5", "duration_min": "40",
         "weight_kg": "70.5"}
     assert values["pain_before"] == values["pain_after"] == ""  # pain is never proposed
-    assert [a.get_text() for a in page.select("details .link-list a")] == ["Winter series", "A new series"]
+    assert [a.get_text() for a in page.select("details .stack-links a")] == ["Winter series", "A new series"]
 
     # A few taps: the two pains, then save what was proposed.
     form = page.select_one("form.entry-form")
@@ -107,8 +107,8 @@ def test_the_later_pain_is_asked_on_the_today_page_and_completed_later(as_alice,
     assert (db.get(Infusion, infusion_id).pain_2h, db.get(Infusion, infusion_id).pain_24h) == (3, 5)
     assert prompt() is None
     row = parse(as_alice.get(f"/treatments/series/{series_id}")).select_one(f"#infusion-{infusion_id}")
-    assert [dd.get_text(" ", strip=True) for dd in row.select(".changes dd")] == [
-        "−3 (less pain)", "−4 (less pain)", "−2 (less pain)"]
+    assert [td.get_text(" ", strip=True) for td in row.select(".changes td")][1:] == [
+        "−3 less pain", "−4 less pain", "−2 less pain"]
 
 
 def test_the_later_pain_is_not_asked_after_two_days(as_alice, clock):
@@ -205,3 +205,14 @@ def test_a_rejected_change_leaves_the_infusion_as_it_was(as_alice, db):
     db.expire_all()
     assert db.get(Infusion, infusion_id).dose_mg == Decimal("50")
     assert len(db.exec(select(InfusionSideEffect)).all()) == 1
+
+
+def test_a_refused_form_opens_only_the_section_with_the_problem(as_alice):
+    series_id = add_series(as_alice)
+    response = as_alice.post(f"/treatments/series/{series_id}/infusions", data={
+        "day": "2026-03-10", "start_time": "09:00", "se_after_other": "mild"})
+    sections = {" ".join(d.summary.get_text(" ", strip=True).split()): d.has_attr("open")
+                for d in parse(response).select("form details")}
+    assert sections == {"Pain 2 hours and 24 hours after (later)": False,
+                        "Side effects during the infusion (optional)": False,
+                        "Side effects after the infusion (optional)": True}
