@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from diary.access import owned_or_404
 from diary.days import local_now
 from diary.forms import FormReader
-from diary.models import Infusion, InfusionSeries
+from diary.models import InfusionSeries
 from diary.side_effects import SIDE_EFFECTS
 from diary.treatments import queries
 from diary.treatments.forms import (
