@@ -191,6 +191,7 @@ def test_a_bad_infusion_is_refused_and_nothing_is_stored(as_alice, db, form, fie
     assert response.status_code == 422
     assert field_error(response, field) == message
     assert message in summary_errors(response)
+    assert parse(response).find("title").get_text().startswith("Error: Log an infusion")
     assert db.exec(select(Infusion)).all() == [] and db.exec(select(InfusionSideEffect)).all() == []
     # What was typed is still there.
     assert parse(response).find("input", {"name": "se_during_dizziness", "checked": True})["value"] == "mild"
