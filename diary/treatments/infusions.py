@@ -34,6 +34,8 @@ def form_context(series: InfusionSeries, **context) -> dict:
     return {"series": series, "pains": INFUSION_PAINS, "phases": PHASES,
             "side_effects": SIDE_EFFECTS, "error_link_ids": ERROR_LINK_IDS,
             "route_name": series.route_other or CHOICE_NAMES["route"].get(series.route, ""),
+            # Only an IV session is an infusion; a spray or a lozenge is a dose.
+            "noun": "infusion" if series.route == "iv" else "dose",
             "now": patient_now(), **context}
 
 

@@ -217,3 +217,10 @@ def test_a_refused_form_opens_only_the_section_with_the_problem(as_alice):
     assert sections == {"Pain 2 hours and 24 hours after (later)": False,
                         "Side effects during the infusion (optional)": False,
                         "Side effects after the infusion (optional)": True}
+
+
+def test_for_a_spray_or_lozenge_it_is_a_dose_not_an_infusion(as_alice):
+    series_id = add_series(as_alice, route="intranasal")
+    page = parse(as_alice.get(f"/treatments/series/{series_id}/infusions/new"))
+    assert page.find("h1").get_text(strip=True) == "Log a dose"
+    assert page.select_one("form.entry-form button[type=submit]").get_text(strip=True) == "Save the dose"
