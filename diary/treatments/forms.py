@@ -55,6 +55,11 @@ MEDICATION_FORMS = (("tablet", "Tablet or capsule"), ("liquid", "Liquid"), ("pat
                     ("spray", "Spray"), ("injection", "Injection"), ("other", "Other"))
 UNITS = ("mg", "mcg", "mcg/hr", "g", "ml", "units")
 
+def treatment_noun(route: str) -> str:
+    """Only an IV session is an infusion; a spray, a lozenge or an injection is a dose."""
+    return "infusion" if route == "iv" else "dose"
+
+
 CHOICE_NAMES = {group: dict(choices) for group, choices in (
     ("condition", CONDITIONS), ("route", ROUTES), ("pgic", PGIC), ("therapy", THERAPY_KINDS),
     ("drug", DRUGS), ("form", MEDICATION_FORMS))}

@@ -18,7 +18,7 @@ from diary.side_effects import SIDE_EFFECTS
 from diary.treatments import queries
 from diary.treatments.forms import (
     CHOICE_NAMES, ERROR_LINK_IDS, INFUSION_PAINS, PHASES, infusion_values, plain_number, read_infusion,
-    read_pains,
+    read_pains, treatment_noun,
 )
 
 bp = Blueprint("infusions", __name__, url_prefix="/treatments")
@@ -34,15 +34,14 @@ def form_context(series: InfusionSeries, **context) -> dict:
     return {"series": series, "pains": INFUSION_PAINS, "phases": PHASES,
             "side_effects": SIDE_EFFECTS, "error_link_ids": ERROR_LINK_IDS,
             "route_name": series.route_other or CHOICE_NAMES["route"].get(series.route, ""),
-            # Only an IV session is an infusion; a spray or a lozenge is a dose.
-            "noun": "infusion" if series.route == "iv" else "dose",
+            "noun": treatment_noun(series.route),
             "now": patient_now(), **context}
 
 
 def proposal(series: InfusionSeries, now: datetime) -> dict[str, str]:
     """Today, at last time's start time (unless that is still to come), with last time's dose."""
     last = (queries.infusions_by_series([series.id])[series.id] or [None])[-1]
-    last = last or queries.last_infusion(current_user.id)
+    last = last or queries.last_infusion(current_user.id, route=series.route)
     values = {"day": now.date().isoformat(), "start_time": f"{now:%H:%M}"}
     if last is not None:
         if last.start_time <= now.time():
@@ -85,7 +84,7 @@ def create(series_id: int):
         return render_template("treatments/infusion_form.html", **form_context(
             series, infusion=None, values=request.form, errors=reader.errors, other_series=[])), 422
     infusion = queries.save_infusion(series, infusion_input)
-    flash(f"Infusion of {infusion.day:%A %-d %B} is saved. You can add the pain 2 hours and "
+    flash(f"The {treatment_noun(series.route)} of {infusion.day:%A %-d %B} is saved. You can add the pain 2 hours and "
           "24 hours after later: the Log today page will remind you.", "success")
     return redirect(url_for("series.show", series_id=series.id, _anchor=f"infusion-{infusion.id}"))
 
@@ -104,7 +103,8 @@ def edit(infusion_id: int):
         return render_template("treatments/infusion_form.html", **form_context(
             series, infusion=infusion, values=request.form, errors=reader.errors)), 422
     queries.save_infusion(series, infusion_input, infusion)
-    flash(f"Your changes to the infusion of {infusion.day:%A %-d %B} are saved.", "success")
+    flash(f"Your changes to the {treatment_noun(series.route)} of {infusion.day:%A %-d %B} are saved.",
+          "success")
     return redirect(url_for("series.show", series_id=series.id, _anchor=f"infusion-{infusion.id}"))
 
 
@@ -137,5 +137,5 @@ def delete(infusion_id: int):
         return render_template("treatments/infusion_delete.html", series=series, infusion=infusion)
     day = infusion.day
     queries.delete_infusion(infusion)
-    flash(f"The infusion of {day:%A %-d %B %Y} is deleted.", "success")
+    flash(f"The {treatment_noun(series.route)} of {day:%A %-d %B %Y} is deleted.", "success")
     return redirect(url_for("series.show", series_id=series.id))

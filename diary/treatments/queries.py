@@ -66,9 +66,11 @@ def side_effects_of(infusion_ids: list[int]) -> dict[int, list[InfusionSideEffec
     return by_infusion
 
 
-def last_infusion(patient_id: int) -> Infusion | None:
+def last_infusion(patient_id: int, route: str) -> Infusion | None:
+    """The patient's latest infusion given by ``route`` (an IV dose says nothing about a spray)."""
     return get_session().exec(
-        select(Infusion).join(InfusionSeries).where(InfusionSeries.patient_id == patient_id)
+        select(Infusion).join(InfusionSeries)
+        .where(InfusionSeries.patient_id == patient_id, InfusionSeries.route == route)
         .order_by(Infusion.day.desc(), Infusion.start_time.desc(), Infusion.id.desc())).first()
 
 

@@ -15,7 +15,7 @@ from diary.days import today_in
 from diary.forms import FormReader
 from diary.models import Infusion, InfusionSeries
 from diary.treatments import queries
-from diary.treatments.forms import CONDITIONS, PGIC, ROUTES, read_pgic, read_series
+from diary.treatments.forms import CONDITIONS, PGIC, ROUTES, read_pgic, read_series, treatment_noun
 
 bp = Blueprint("series", __name__, url_prefix="/treatments")
 
@@ -86,7 +86,8 @@ def render_series(series: InfusionSeries, values, errors, status: int = 200):
         changes={infusion.id: acute_change(infusion) for infusion in infusions},
         side_effects=queries.side_effects_of([infusion.id for infusion in infusions]),
         pgic_choices=PGIC, pgic_due=pgic_due(infusions, today) or bool(errors),
-        after_days=PGIC_AFTER_DAYS, values=values, errors=errors), status
+        after_days=PGIC_AFTER_DAYS, noun=treatment_noun(series.route), values=values,
+        errors=errors), status
 
 
 @bp.route("/series/<int:series_id>")

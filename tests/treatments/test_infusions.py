@@ -224,3 +224,11 @@ def test_for_a_spray_or_lozenge_it_is_a_dose_not_an_infusion(as_alice):
     page = parse(as_alice.get(f"/treatments/series/{series_id}/infusions/new"))
     assert page.find("h1").get_text(strip=True) == "Log a dose"
     assert page.select_one("form.entry-form button[type=submit]").get_text(strip=True) == "Save the dose"
+
+
+def test_a_new_series_proposes_the_last_dose_only_from_the_same_route(as_alice):
+    add_infusion(as_alice, add_series(as_alice, name="IV"), "2026-03-09", "09:00", dose_mg="55")
+    same_route = add_series(as_alice, name="IV again", route="iv")
+    spray = add_series(as_alice, name="Spray", route="intranasal")
+    assert form_values(parse(as_alice.get(f"/treatments/series/{same_route}/infusions/new")))["dose_mg"] == "55"
+    assert form_values(parse(as_alice.get(f"/treatments/series/{spray}/infusions/new")))["dose_mg"] == ""
