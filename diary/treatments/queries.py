@@ -140,25 +140,26 @@ def set_pgic(series: InfusionSeries, pgic: str) -> None:
     get_session().commit()
 
 
-def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[tuple[Infusion, str]]:
-    """Recent infusions whose 2 h or 24 h pain is due and missing, with the series name.
+def infusions_awaiting_later_pain(patient_id: int, now: datetime,
+                                  ) -> list[tuple[Infusion, InfusionSeries]]:
+    """Recent infusions whose 2 h or 24 h pain is due and missing, each with its series.
 
     ``now`` is the patient's local wall-clock time. The 2 h pain is asked from 2 hours after the
     start, the 24 h pain from 24 hours after; either only until 48 hours after the start.
     """
     rows = get_session().exec(
-        select(Infusion, InfusionSeries.name).join(InfusionSeries)
+        select(Infusion, InfusionSeries).join(InfusionSeries)
         .where(InfusionSeries.patient_id == patient_id,
                Infusion.day >= now.date() - timedelta(days=2),
                (col(Infusion.pain_2h).is_(None)) | (col(Infusion.pain_24h).is_(None)))
         .order_by(Infusion.day, Infusion.start_time))
     due = []
-    for infusion, series_name in rows:
+    for infusion, series in rows:
         elapsed = now - datetime.combine(infusion.day, infusion.start_time)
         missing_2h = infusion.pain_2h is None and elapsed >= timedelta(hours=2)
         missing_24h = infusion.pain_24h is None and elapsed >= timedelta(hours=24)
         if (missing_2h or missing_24h) and elapsed <= timedelta(hours=48):
-            due.append((infusion, series_name))
+            due.append((infusion, series))
     return due
 
 
