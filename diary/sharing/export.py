@@ -11,7 +11,7 @@ Share links are access, not diary data, and are never exported.
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import CheckConstraint, Table, insert, select
@@ -122,6 +122,11 @@ def parse_value(column, text: str):
             return date.fromisoformat(text)
         except ValueError:
             raise ValueError(f"must be a date like 2026-01-31, not {text!r}") from None
+    if kind is time:  # an infusion's local start time
+        try:
+            return time.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"must be a time like 09:30:00, not {text!r}") from None
     length = getattr(column.type, "length", None)
     if length and len(text) > length:
         raise ValueError(f"is longer than {length} characters")
