@@ -1,15 +1,23 @@
 """The pain diary: ``create_app`` builds the Flask app from settings and registers each concern."""
 
+from __future__ import annotations
+
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+# Flask is imported inside create_app, so that the pure packages (diary.trends, diary.days) can
+# be imported without it.
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Build the app: defaults, then DIARY_* environment variables, then ``config`` (tests)."""
+    from flask import Flask
+
     from diary.config import load_settings, setting_value
 
     instance_path = instance_path or setting_value("DIARY_INSTANCE_PATH", os.environ) or ROOT / "instance"

@@ -1,0 +1,50 @@
+"""How exact results are written for people: the one place where numbers are rounded.
+
+Means and changes to 1 decimal, percent to a whole number, halves away from zero (4.25 -> 4.3,
+-29.5 -> -30), a true minus sign, and never "-0". Classes and comparisons never use these strings:
+they are decided on the exact fractions (see diary.trends.outcomes).
+"""
+
+from fractions import Fraction
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def round_half_away(value: Fraction, places: int) -> Fraction:
+    scale = 10 ** places
+    magnitude = (abs(value) * scale + Fraction(1, 2)).__floor__()
+    return Fraction(-magnitude if value < 0 else magnitude, scale)
+
+
+def _write(value: Fraction, places: int, signed: bool) -> str:
+    rounded = round_half_away(value, places)
+    magnitude = abs(rounded)
+    text = f"{magnitude.numerator // magnitude.denominator}"
+    if places:
+        fraction = (magnitude - magnitude.numerator // magnitude.denominator) * 10 ** places
+        text += "." + f"{int(fraction):0{places}d}"
+    if rounded < 0:
+        return MINUS + text
+    return ("+" + text) if signed and rounded > 0 else text
+
+
+def mean_text(value: Fraction | None) -> str:
+    return "" if value is None else _write(value, 1, signed=False)
+
+
+def change_text(value: Fraction | None) -> str:
+    return "" if value is None else _write(value, 1, signed=True)
+
+
+def percent_text(value: Fraction | None) -> str:
+    return "n/a" if value is None else _write(value, 0, signed=True) + " %"
+
+
+def share_text(value: Fraction | None) -> str:
+    """A share (0..1) as a whole percent: 3/14 -> "21 %"."""
+    return "" if value is None else _write(value * 100, 0, signed=False) + " %"
+
+
+def chart_number(value: Fraction | None, places: int = 2) -> float | None:
+    """A value for a chart's axis: a float is fine there, it only places a point."""
+    return None if value is None else float(round_half_away(value, places))

@@ -1,0 +1,17 @@
+"""The analysis is pure: importing it loads neither Flask nor the database layer."""
+
+import subprocess
+import sys
+
+
+def test_the_analysis_imports_without_flask_or_the_database():
+    code = (
+        "import sys\n"
+        "import diary.trends.analysis, diary.trends.display, diary.trends.windows\n"
+        "import diary.trends.outcomes, diary.trends.durability, diary.trends.infusions\n"
+        "loaded = [name for name in ('flask', 'sqlmodel', 'sqlalchemy', 'diary.db')"
+        " if name in sys.modules]\n"
+        "print(','.join(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
