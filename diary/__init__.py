@@ -31,6 +31,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import admin, auth, db, errors, security, server, templating, treatments
+    from diary.charts import views as charts
     from diary.entries import views as entries
     from diary.sharing import views as sharing
 
@@ -41,6 +42,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     templating.init_app(app)
     auth.init_app(app)
     app.register_blueprint(entries.bp)
+    app.register_blueprint(charts.bp)
     admin.init_app(app)
     app.register_blueprint(sharing.bp)
     treatments.init_app(app)

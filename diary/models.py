@@ -36,6 +36,10 @@ class User(SQLModel, table=True):
     """A patient's account."""
 
     __tablename__ = "patient"
+    __table_args__ = (
+        CheckConstraint("trends_before_days BETWEEN 7 AND 28", name="trends_before_days_7_to_28"),
+        CheckConstraint("trends_after_days BETWEEN 7 AND 28", name="trends_after_days_7_to_28"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
@@ -44,6 +48,9 @@ class User(SQLModel, table=True):
     time_zone: str = Field(max_length=64, default="UTC")
     # Bumped on password change: every session and remember-me cookie of the old one ends.
     session_version: int = Field(default=0)
+    # Days before the first and after the last infusion that a series is compared over (7-28).
+    trends_before_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
+    trends_after_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
     created_at: datetime = Field(default_factory=utcnow)
 
     # flask-login's user interface

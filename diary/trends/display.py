@@ -36,6 +36,11 @@ def change_text(value: Fraction | None) -> str:
     return "" if value is None else _write(value, 1, signed=True)
 
 
+def points_text(value: int | None) -> str:
+    """A whole-number change on a 0-10 scale (an infusion's acute change): "−4", "+1", "0"."""
+    return "" if value is None else _write(Fraction(value), 0, signed=True)
+
+
 def percent_text(value: Fraction | None) -> str:
     return "n/a" if value is None else _write(value, 0, signed=True) + " %"
 

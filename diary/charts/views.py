@@ -1,0 +1,155 @@
+"""The trend pages: before and after each series, the timeline, side effects, settings and
+"How these numbers are computed". Thin: load the history, analyse it, build figures, render.
+
+Every page analyses the patient's whole history once (diary.trends.analysis), from one load
+(diary.history.load_history, a query per table). Figures are embedded in the page as JSON.
+"""
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from diary.charts import figures
+from diary.db import get_session
+from diary.forms import FormReader
+from diary.history import load_history
+from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
+from diary.trends.analysis import analyse
+from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
+from diary.trends.durability import trailing_mean
+from diary.trends.windows import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
+
+bp = Blueprint("trends", __name__, url_prefix="/trends")
+
+# Quick ranges of the timeline: query value -> (label, days back from today; None for all)
+RANGES = {"30": ("30 days", 30), "90": ("90 days", 90), "365": ("1 year", 365), "all": ("All", None)}
+DEFAULT_RANGE = "90"
+
+
+def patient_trends():
+    """The logged-in patient's history with their window settings, and its analysis."""
+    patient = current_user._get_current_object()
+    history = replace(load_history(patient), before_days=patient.trends_before_days,
+                      after_days=patient.trends_after_days)
+    return history, analyse(history)
+
+
+def timeline_range(history, key: str):
+    days_back = RANGES[key][1]
+    logged = sorted(history.entries)
+    if days_back is None:
+        starts = logged[:1] + [item.first_day for item in history.series if item.infusions]
+        first = min(starts, default=history.today - timedelta(days=29))
+    else:
+        first = history.today - timedelta(days=days_back - 1)
+    return min(first, history.today), history.today
+
+
+def chart_figures(name: str, history, trends, range_key: str = DEFAULT_RANGE) -> dict:
+    if name == "timeline":
+        return figures.timeline(trends, history, *timeline_range(history, range_key))
+    if name == "before-after":
+        return figures.before_after(trends)
+    if name == "compared":
+        return figures.series_compared(trends)
+    if name == "side-effects":
+        return figures.side_effects(trends, history)
+    abort(404)
+
+
+def as_json(figure: dict) -> str:
+    return json.dumps(figure, separators=(",", ":"))
+
+
+# How numbers are written on the pages: rounding lives in diary.trends.display only.
+for _filter in (mean_text, change_text, percent_text, share_text, points_text):
+    bp.add_app_template_filter(_filter)
+
+
+@bp.route("/")
+@login_required
+def index():
+    history, trends = patient_trends()
+    return render_template(
+        "trends/index.html", trends=trends, history=history,
+        before_after=figures.before_after(trends) if trends.series else None,
+        compared=figures.series_compared(trends) if trends.series else None)
+
+
+@bp.route("/timeline")
+@login_required
+def timeline():
+    history, trends = patient_trends()
+    range_key = request.args.get("range", DEFAULT_RANGE)
+    if range_key not in RANGES:
+        range_key = DEFAULT_RANGE
+    first, last = timeline_range(history, range_key)
+    pain = trends.daily["pain_avg"].values
+    rows = []
+    day = last
+    while day >= first:
+        entry = history.entries.get(day)
+        rows.append({"day": day, "pain": entry.pain_avg if entry else None,
+                     "mean": trailing_mean(pain, day), "mood": entry.mood if entry else None,
+                     "mme": history.mme.get(day), "mme_known": day in history.mme})
+        day -= timedelta(days=1)
+    logged = sum(1 for row in rows if row["pain"] is not None)
+    return render_template(
+        "trends/timeline.html", ranges=RANGES, range_key=range_key, rows=rows, logged=logged,
+        first=first, last=last, history=history, trends=trends,
+        figure=figures.timeline(trends, history, first, last))
+
+
+@bp.route("/side-effects")
+@login_required
+def side_effects():
+    history, trends = patient_trends()
+    points = figures.side_effect_points(trends, history)
+    return render_template(
+        "trends/side_effects.html", trends=trends, points=points,
+        side_effect_names=SIDE_EFFECT_NAMES, severity_names=SEVERITY_NAMES,
+        figure=figures.side_effects(trends, history) if points else None)
+
+
+@bp.route("/figures/<name>.json")
+@login_required
+def figure_json(name: str):
+    history, trends = patient_trends()
+    range_key = request.args.get("range", DEFAULT_RANGE)
+    figure = chart_figures(name, history, trends, range_key if range_key in RANGES else DEFAULT_RANGE)
+    return as_json(figure), 200, {"Content-Type": "application/json"}
+
+
+@bp.route("/how")
+def how():
+    return render_template("trends/how.html", minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX)
+
+
+@bp.route("/settings", methods=("GET", "POST"))
+@login_required
+def settings():
+    patient = current_user._get_current_object()
+    if request.method == "GET":
+        values = {"before_days": str(patient.trends_before_days),
+                  "after_days": str(patient.trends_after_days)}
+        return render_template("trends/settings.html", values=values, errors={},
+                               minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX)
+    reader = FormReader(request.form)
+    before_days = reader.whole_number("before_days", "Days before the first infusion",
+                                      minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX,
+                                      unit="days", required=True)
+    after_days = reader.whole_number("after_days", "Days after the last infusion",
+                                     minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX,
+                                     unit="days", required=True)
+    if not reader.ok:
+        return render_template("trends/settings.html", values=request.form, errors=reader.errors,
+                               minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX), 422
+    patient.trends_before_days, patient.trends_after_days = before_days, after_days
+    get_session().add(patient)
+    get_session().commit()
+    flash(f"Saved: series are compared over {before_days} days before and {after_days} days after.",
+          "success")
+    return redirect(url_for("trends.index"))

@@ -1,0 +1,85 @@
+"""The figure builders give valid plotly figures with the expected traces, from hand-built histories."""
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+
+from diary.charts import figures
+from diary.trends.analysis import analyse
+from diary.trends.history import DayEntry, History, TherapyRecord
+
+from tests.trends.builders import day, history, pain_entries, series
+
+
+def a_history() -> History:
+    entries = pain_entries(-14, [8] * 14) | pain_entries(1, [4] * 20) | pain_entries(40, [6] * 10)
+    entries[day(2)] = DayEntry(day(2), 4, mood=6, side_effects={"nausea": 2, "dizziness": 1})
+    entries[day(3)] = DayEntry(day(3), 4, side_effects={"dissociation": 3})
+    base = history(today=60, entries=entries, all_series=[series(1, 0, 2, name="Spring"),
+                                                          series(2, 50, name="Summer")],
+                   mme={1: "30", 2: None})
+    return History(**{**base.__dict__, "therapies": (TherapyRecord(day(5), "Physical therapy"),)})
+
+
+def valid(figure: dict) -> go.Figure:
+    json.dumps(figure)  # plain JSON: no Fractions or dates left inside
+    return go.Figure(data=figure["data"], layout=figure["layout"])
+
+
+def test_timeline_has_pain_dots_mean_infusions_therapies_mood_and_mme_panels():
+    source = a_history()
+    trends = analyse(source)
+    figure = figures.timeline(trends, source, day(-20), day(60))
+    checked = valid(figure)
+    assert [trace.name for trace in checked.data] == [
+        "Pain each day", "7-day mean", "Infusion", "Other therapy", "Mood (higher is better)",
+        "Opioids (MME/day)"]
+    dots, mean = figure["data"][0], figure["data"][1]
+    assert len(dots["x"]) == 14 + 20 + 10
+    # The mean needs 4 logged days of 7: day 3 has days 1..3 after a gap (infusion day 0 unlogged)
+    # plus -1..-3 before: 6 logged, mean (8*3 + 4*3) / 6 = 6.
+    assert mean["y"][mean["x"].index(day(3).isoformat())] == 6.0
+    assert mean["y"][mean["x"].index(day(-20).isoformat())] is None
+    assert figure["data"][2]["x"] == [day(0).isoformat(), day(2).isoformat(), day(50).isoformat()]
+    assert figure["data"][5]["y"] == [30.0]  # the buprenorphine day has no total, never 0
+    assert [a["text"] for a in figure["layout"]["annotations"]] == ["Spring", "Summer"]
+    assert figure["config"]["displayModeBar"] is False and figure["config"]["responsive"] is True
+
+
+def test_before_after_has_both_means_per_series_and_says_when_there_is_not_enough_data():
+    trends = analyse(a_history())
+    figure = figures.before_after(trends)
+    valid(figure)
+    before, after = figure["data"]
+    assert before["y"] == after["y"] == ["Spring", "Summer"]
+    assert before["x"] == [8.0, 6.0] and after["x"] == [4.0, None]  # Summer's after: no days yet
+    assert after["text"] == ["4.0", "not enough data"]
+
+
+def test_series_compared_aligns_daily_pain_on_each_first_infusion():
+    figure = figures.series_compared(analyse(a_history()))
+    valid(figure)
+    spring, summer = figure["data"]
+    assert spring["x"][0] == -14 and spring["y"][0] == 8
+    assert 0 not in spring["x"]  # the infusion day itself is not logged here
+    assert summer["x"][:3] == [-10, -9, -8]  # days 40..49 are 10..1 days before day 50
+
+
+def test_side_effects_by_severity_with_infusion_lines():
+    source = a_history()
+    figure = figures.side_effects(analyse(source), source)
+    valid(figure)
+    assert [trace["name"] for trace in figure["data"]] == ["Mild", "Moderate", "Severe"]
+    assert figure["data"][1]["y"] == ["Nausea or vomiting"]
+    assert figure["data"][2]["x"] == [day(3).isoformat()]
+    assert len(figure["layout"]["shapes"]) == 3  # one dotted line per infusion
+
+
+def test_an_empty_history_still_gives_valid_figures():
+    empty = History(today=date(2026, 3, 1))
+    trends = analyse(empty)
+    for figure in (figures.timeline(trends, empty, date(2026, 2, 1), date(2026, 3, 1)),
+                   figures.before_after(trends), figures.series_compared(trends),
+                   figures.side_effects(trends, empty)):
+        valid(figure)

@@ -1,0 +1,118 @@
+"""The trend pages and chart endpoints: valid figures, the numbers as text, own data only."""
+
+import json
+from datetime import date
+
+import plotly.graph_objects as go
+from sqlmodel import Session, select
+
+from diary.models import Entry, User
+from tests.conftest import find_user
+from tests.html import field_error, parse, title
+
+
+def add_entries(app, patient, first: date, pains: list[int]):
+    with Session(app.extensions["diary_engine"]) as session:
+        for offset, pain in enumerate(pains):
+            session.add(Entry(patient_id=patient.id, day=date.fromordinal(first.toordinal() + offset),
+                              pain_avg=pain, mood=5))
+        session.commit()
+
+
+def embedded_figure(response, chart_id: str) -> dict:
+    page = parse(response)
+    area = page.find(id=chart_id)
+    source = page.find("script", id=area["data-chart"])
+    assert source["type"] == "application/json"
+    return json.loads(source.string)
+
+
+def test_timeline_page_embeds_a_valid_figure_and_writes_every_number(app, as_alice, alice, clock):
+    clock.set("2026-03-10T09:00", "Europe/London")
+    add_entries(app, alice, date(2026, 3, 1), [7, 6, 5, 4, 5, 6, 7, 3, 2, 8])
+    response = as_alice.get("/trends/timeline?range=30")
+    assert response.status_code == 200
+    figure = embedded_figure(response, "chart-timeline")
+    go.Figure(data=figure["data"], layout=figure["layout"])
+    assert figure["data"][0]["name"] == "Pain each day"
+    assert figure["data"][0]["y"] == [7, 6, 5, 4, 5, 6, 7, 3, 2, 8]
+    rows = parse(response).select(".numbers-table tbody tr")
+    assert len(rows) == 30
+    first_row = [cell.get_text(strip=True) for cell in rows[0].find_all(["th", "td"])]
+    assert first_row == ["Tue 10 Mar 2026", "8", "5.0", "5", "–"]  # (6+7+3+2+8+4+5)/7 = 5
+
+
+def test_chart_pages_load_plotly_deferred_and_other_pages_do_not(app, as_alice, alice, clock):
+    clock.set("2026-03-10T09:00")
+    scripts = [tag["src"] for tag in parse(as_alice.get("/trends/timeline")).find_all("script", src=True)]
+    plotly = [src for src in scripts if "plotly-basic-4.1.1.min.js" in src]
+    assert plotly and parse(as_alice.get("/trends/timeline")).find("script", src=plotly[0]).has_attr("defer")
+    assert not [tag for tag in parse(as_alice.get("/today")).find_all("script", src=True)
+                if "plotly" in tag["src"]]
+    # No inline script anywhere: only JSON data blocks.
+    for tag in parse(as_alice.get("/trends/timeline")).find_all("script", src=False):
+        assert tag["type"] == "application/json"
+
+
+def test_little_data_gets_a_helpful_sentence(as_alice, clock):
+    clock.set("2026-03-10T09:00")
+    page = parse(as_alice.get("/trends/timeline"))
+    assert "Log a few days to see your trend" in page.select_one(".empty").get_text()
+    assert "Log a few days to see your trend" in parse(as_alice.get("/trends/")).select_one(".empty").get_text()
+
+
+def test_figure_endpoints_return_valid_figures(app, as_alice, alice, clock):
+    clock.set("2026-03-10T09:00")
+    add_entries(app, alice, date(2026, 3, 1), [5] * 10)
+    for name in ("timeline", "before-after", "compared", "side-effects"):
+        response = as_alice.get(f"/trends/figures/{name}.json")
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        figure = response.get_json()
+        go.Figure(data=figure["data"], layout=figure["layout"])
+    assert as_alice.get("/trends/figures/nonsense.json").status_code == 404
+
+
+def test_another_patient_sees_none_of_alices_data(app, client, auth, alice, charlie, clock):
+    clock.set("2026-03-10T09:00")
+    add_entries(app, alice, date(2026, 3, 1), [9] * 10)
+    auth.login(charlie.email)
+    figure = client.get("/trends/figures/timeline.json").get_json()
+    assert figure["data"][0]["x"] == [] and figure["data"][1]["y"] == [None] * 90  # the default range
+    page = parse(client.get("/trends/timeline"))
+    assert all(cell.get_text(strip=True) == "–" for cell in page.select(".numbers-table td"))
+
+
+def test_trends_need_a_login(client):
+    for path in ("/trends/", "/trends/timeline", "/trends/side-effects", "/trends/settings",
+                 "/trends/figures/timeline.json"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.location
+
+
+def test_the_how_page_explains_the_rules(client):
+    response = client.get("/trends/how")
+    assert title(response) == "How these numbers are computed"
+    text = parse(response).get_text(" ")
+    assert "Dworkin" in text and "7 of 14 days is enough" in text and "n/a" in text
+
+
+def test_window_settings_are_shown_and_saved(as_alice, db):
+    page = parse(as_alice.get("/trends/"))
+    assert "14 days before" in page.select_one(".lead").get_text()
+    form = parse(as_alice.get("/trends/settings"))
+    assert form.find("input", {"name": "before_days"})["value"] == "14"
+    response = as_alice.post("/trends/settings", data={"before_days": "21", "after_days": "7"})
+    assert response.status_code == 302
+    user = find_user(db, "alice@example.com")
+    assert (user.trends_before_days, user.trends_after_days) == (21, 7)
+    assert "21 days before" in parse(as_alice.get("/trends/")).select_one(".lead").get_text()
+
+
+def test_window_settings_outside_7_to_28_are_refused_and_nothing_changes(as_alice, db):
+    response = as_alice.post("/trends/settings", data={"before_days": "6", "after_days": "twenty"})
+    assert response.status_code == 422
+    assert field_error(response, "before_days") == "Days before the first infusion must be a whole number between 7 and 28 days"
+    assert field_error(response, "after_days") == "Days after the last infusion must be a whole number between 7 and 28 days"
+    assert parse(response).find("input", {"name": "after_days"})["value"] == "twenty"
+    user = db.exec(select(User).where(User.email == "alice@example.com")).one()
+    assert (user.trends_before_days, user.trends_after_days) == (14, 14)
