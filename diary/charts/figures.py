@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 from diary.trends.analysis import Trends
-from diary.trends.display import chart_number, mean_text
+from diary.trends.display import chart_number, mean_text, percent_text
 from diary.trends.durability import trailing_mean
 from diary.trends.history import History
 
@@ -31,6 +31,11 @@ CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False,
 COMPARED_FROM, COMPARED_TO = -14, 90  # days around each series' first infusion
 
 
+def plain(text: str) -> str:
+    """The patient's own words in a plotly label: its pseudo-HTML (<b>, <a href>) must not apply."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _iso(day: date) -> str:
     return day.isoformat()
 
@@ -44,7 +49,9 @@ def _layout(height: int, **more) -> dict:
     return {
         "height": height, "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
         "hovermode": "closest", "dragmode": False,
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"},
+        # Below everything, in the figure's own space: it never covers data or tick labels.
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
+                   "yanchor": "bottom"},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"size": 14, "family": "system-ui, sans-serif"},
         "hoverlabel": {"namelength": -1}, **more,
@@ -87,14 +94,15 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
     if infusions:
         data.append({"type": "scatter", "mode": "markers", "name": "Infusion", "xaxis": "x",
                      "yaxis": "y", "x": [_iso(day) for _, day in infusions],
-                     "y": [10.6] * len(infusions), "text": [name for name, _ in infusions],
+                     "y": [10.6] * len(infusions), "text": [plain(name) for name, _ in infusions],
                      "marker": {"symbol": "triangle-down", "size": 11, "color": COLOURS["infusion"]},
                      "hovertemplate": "%{x|%-d %b %Y}: infusion (%{text})<extra></extra>"})
     therapies = [therapy for therapy in history.therapies if first <= therapy.day <= last]
     if therapies:
         data.append({"type": "scatter", "mode": "markers", "name": "Other therapy", "xaxis": "x",
                      "yaxis": "y", "x": [_iso(therapy.day) for therapy in therapies],
-                     "y": [-0.6] * len(therapies), "text": [therapy.kind for therapy in therapies],
+                     "y": [-0.6] * len(therapies),
+                     "text": [plain(therapy.kind) for therapy in therapies],
                      "marker": {"symbol": "line-ns-open", "size": 12, "color": COLOURS["therapy"],
                                 "line": {"width": 2}},
                      "hovertemplate": "%{x|%-d %b %Y}: %{text}<extra></extra>"})
@@ -118,9 +126,12 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
                        "x0": f"{item.first_day - timedelta(days=1)} 12:00",  # half a day
                        "x1": f"{item.last_day} 12:00",  # either side of the span
                        "y0": 0, "y1": 1, "fillcolor": COLOURS["band"], "line": {"width": 0}})
-        annotations.append({"xref": "x", "yref": "paper", "x": _iso(max(item.first_day, first)),
-                            "y": 1, "yanchor": "bottom", "xanchor": "left", "showarrow": False,
-                            "text": item.name, "font": {"size": 12}})
+        # A band in the last third is named from its right end, so the name stays on the chart.
+        late = (item.first_day - first).days > 2 * (last - first).days / 3
+        annotations.append({"xref": "x", "yref": "paper", "showarrow": False, "y": 1,
+                            "yanchor": "bottom", "xanchor": "right" if late else "left",
+                            "x": _iso(min(item.last_day, last) if late else max(item.first_day, first)),
+                            "text": plain(item.name), "font": {"size": 12}})
     layout = _layout(
         560, margin={"l": 8, "r": 8, "t": 24, "b": 8}, shapes=shapes, annotations=annotations,
         xaxis=_axis(type="date", range=[_iso(first - timedelta(days=1)), _iso(last + timedelta(days=1))],
@@ -129,31 +140,56 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
         yaxis2=_axis(domain=[0.25, 0.43], range=[-0.5, 10.5], title={"text": "Mood"}, dtick=5),
         yaxis3=_axis(domain=[0, 0.2], rangemode="tozero", title={"text": "MME"}),
     )
-    layout["legend"]["y"] = -0.08
     return figure(data, layout)
 
 
-def _series_label(result) -> str:
-    return result.series.name
+def wrapped(name: str, width: int = 14) -> str:
+    """A series name broken into short lines for a category label on a narrow phone, each line
+    made plain (see ``plain``)."""
+    lines, line = [], ""
+    words = [part[start:start + width] for part in name.split(" ") if part
+             for start in range(0, len(part), width)]  # a very long word is cut into pieces
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(plain(line) for line in lines)
+
+
+def category_label(result) -> str:
+    """The series name, then its result in a word or two (the page's text says it in full)."""
+    pain = result.pain
+    if pain.result_class:
+        percent = percent_text(pain.percent).replace(" ", "\N{NO-BREAK SPACE}")  # "−49 %" stays whole
+        outcome = wrapped(f"{pain.result_class} {percent}", 12)
+    elif pain.percent_not_applicable:
+        outcome = "n/a"
+    else:
+        outcome = wrapped("not enough data", 12)
+    if result.provisional:
+        outcome += "<br>provisional"
+    return f"{wrapped(result.series.name)}<br><i>{outcome}</i>"
 
 
 def before_after(trends: Trends) -> dict:
-    """Mean average pain before and after each series, side by side, with its class in words."""
-    labels = [_series_label(result) for result in trends.series]
+    """Mean average pain before and after each series, side by side."""
+    labels = [category_label(result) for result in trends.series]
     data = []
     for kind, colour in (("before", COLOURS["before"]), ("after", COLOURS["after"])):
         means = [getattr(result.pain, kind).mean for result in trends.series]
         data.append({
-            "type": "bar", "orientation": "h", "name": f"{kind.capitalize()} (mean pain)",
-            "y": labels, "x": [chart_number(mean, 1) for mean in means],
+            "type": "bar", "name": f"{kind.capitalize()} (mean pain)",
+            "x": labels, "y": [chart_number(mean, 1) for mean in means],
             "text": [mean_text(mean) or "not enough data" for mean in means],
             "textposition": "outside", "cliponaxis": False, "marker": {"color": colour},
-            "hovertemplate": f"%{{y}}: {kind} %{{text}}<extra></extra>",
+            "hovertemplate": f"%{{x}}: {kind} %{{text}}<extra></extra>",
         })
-    layout = _layout(140 + 70 * max(len(labels), 1), barmode="group",
-                     xaxis=_axis(range=[0, 11.5], title={"text": "Mean average pain (0-10)"}, dtick=2),
-                     yaxis=_axis(autorange="reversed", type="category"))
-    layout["legend"]["traceorder"] = "normal"
+    layout = _layout(420, barmode="group",
+                     yaxis=_axis(range=[0, 11], dtick=2, title={"text": "Mean pain"}),
+                     xaxis=_axis(type="category", tickangle=0, tickfont={"size": 12}))
     return figure(data, layout)
 
 
@@ -166,11 +202,11 @@ def series_compared(trends: Trends) -> dict:
         offsets = [n for n in range(COMPARED_FROM, COMPARED_TO + 1)
                    if start + timedelta(days=n) in pain]
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": result.series.name,
+            "type": "scatter", "mode": "lines+markers", "name": plain(result.series.name),
             "x": offsets, "y": [int(pain[start + timedelta(days=n)]) for n in offsets],
             "line": {"color": SERIES_COLOURS[number % len(SERIES_COLOURS)], "width": 2},
             "marker": {"size": 4}, "connectgaps": False,
-            "hovertemplate": f"{result.series.name}, day %{{x}}: pain %{{y}}<extra></extra>",
+            "hovertemplate": f"%{{fullData.name}}, day %{{x}}: pain %{{y}}<extra></extra>",
         })
     layout = _layout(380, xaxis=_axis(range=[COMPARED_FROM - 1, COMPARED_TO + 1], dtick=14,
                                       title={"text": "Days from the first infusion"}),
@@ -180,21 +216,19 @@ def series_compared(trends: Trends) -> dict:
     return figure(data, layout)
 
 
-def side_effect_points(trends: Trends, history: History) -> list[tuple[date, str, int]]:
-    """(day, symptom, severity) for every side effect logged inside any series' windows."""
-    periods = [(result.before.start, result.after.end) for result in trends.series]
-    points = []
-    for day in sorted(history.entries):
-        if any(first <= day <= last for first, last in periods):
-            for symptom, severity in sorted(history.entries[day].side_effects.items()):
-                points.append((day, symptom, severity))
-    return points
+def side_effect_points(result, history: History) -> list[tuple[date, str, int]]:
+    """(day, symptom, severity) for each side effect logged in a series' before window, its
+    infusion days or its after window."""
+    first, last = result.before.start, result.after.end
+    return [(day, symptom, severity) for day in sorted(history.entries) if first <= day <= last
+            for symptom, severity in sorted(history.entries[day].side_effects.items())]
 
 
-def side_effects(trends: Trends, history: History) -> dict:
-    """Which side effects, how severe and on which days, around each series' infusions."""
-    points = side_effect_points(trends, history)
-    symptoms = sorted({symptom for _, symptom, _ in points}, key=lambda key: SIDE_EFFECT_NAMES.get(key, key))
+def side_effects(result, history: History) -> dict:
+    """Which side effects, how severe and on which days, around one series' infusions."""
+    points = side_effect_points(result, history)
+    symptoms = sorted({symptom for _, symptom, _ in points},
+                      key=lambda key: SIDE_EFFECT_NAMES.get(key, key))
     data = []
     for severity in (1, 2, 3):
         chosen = [(day, symptom) for day, symptom, level in points if level == severity]
@@ -209,9 +243,10 @@ def side_effects(trends: Trends, history: History) -> dict:
     shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": _iso(infusion.day),
                "x1": _iso(infusion.day), "y0": 0, "y1": 1,
                "line": {"color": COLOURS["infusion"], "width": 2, "dash": "dot"}}
-              for result in trends.series for infusion in result.series.infusions]
-    layout = _layout(160 + 34 * max(len(symptoms), 1), shapes=shapes,
-                     xaxis=_axis(type="date"),
+              for infusion in result.series.infusions]
+    span = [f"{result.before.start - timedelta(days=1)} 12:00", f"{result.after.end} 12:00"]
+    layout = _layout(150 + 36 * max(len(symptoms), 1), shapes=shapes,
+                     xaxis=_axis(type="date", range=span, tickformat="%-d %b"),
                      yaxis=_axis(type="category", categoryorder="array",
                                  categoryarray=[SIDE_EFFECT_NAMES.get(key, key) for key in symptoms]))
     return figure(data, layout)

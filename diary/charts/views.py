@@ -16,7 +16,6 @@ from diary.charts import figures
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.history import load_history
-from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 from diary.trends.analysis import analyse
 from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
 from diary.trends.durability import trailing_mean
@@ -48,15 +47,26 @@ def timeline_range(history, key: str):
     return min(first, history.today), history.today
 
 
-def chart_figures(name: str, history, trends, range_key: str = DEFAULT_RANGE) -> dict:
+def series_result_or_404(trends, series_id: int | None):
+    """One of the patient's own analysed series; any other id answers 404, like a missing one."""
+    result = next((item for item in trends.series if item.series.id == series_id), None)
+    if result is None:
+        abort(404)
+    return result
+
+
+def chart_figure(name: str, history, trends) -> dict:
     if name == "timeline":
+        range_key = request.args.get("range", DEFAULT_RANGE)
+        range_key = range_key if range_key in RANGES else DEFAULT_RANGE
         return figures.timeline(trends, history, *timeline_range(history, range_key))
     if name == "before-after":
         return figures.before_after(trends)
     if name == "compared":
         return figures.series_compared(trends)
     if name == "side-effects":
-        return figures.side_effects(trends, history)
+        series_id = request.args.get("series", type=int)
+        return figures.side_effects(series_result_or_404(trends, series_id), history)
     abort(404)
 
 
@@ -107,20 +117,19 @@ def timeline():
 @login_required
 def side_effects():
     history, trends = patient_trends()
-    points = figures.side_effect_points(trends, history)
-    return render_template(
-        "trends/side_effects.html", trends=trends, points=points,
-        side_effect_names=SIDE_EFFECT_NAMES, severity_names=SEVERITY_NAMES,
-        figure=figures.side_effects(trends, history) if points else None)
+    panels = []
+    for result in trends.series:
+        points = figures.side_effect_points(result, history)
+        panels.append((result, points, figures.side_effects(result, history) if points else None))
+    return render_template("trends/side_effects.html", trends=trends, panels=panels,
+                           any_points=any(points for _, points, _ in panels))
 
 
 @bp.route("/figures/<name>.json")
 @login_required
 def figure_json(name: str):
     history, trends = patient_trends()
-    range_key = request.args.get("range", DEFAULT_RANGE)
-    figure = chart_figures(name, history, trends, range_key if range_key in RANGES else DEFAULT_RANGE)
-    return as_json(figure), 200, {"Content-Type": "application/json"}
+    return as_json(chart_figure(name, history, trends)), 200, {"Content-Type": "application/json"}
 
 
 @bp.route("/how")

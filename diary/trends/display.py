@@ -16,8 +16,8 @@ def round_half_away(value: Fraction, places: int) -> Fraction:
     return Fraction(-magnitude if value < 0 else magnitude, scale)
 
 
-def _write(value: Fraction, places: int, signed: bool) -> str:
-    rounded = round_half_away(value, places)
+def _write(value, places: int, signed: bool) -> str:
+    rounded = round_half_away(Fraction(value), places)  # Decimal and int are exact too
     magnitude = abs(rounded)
     text = f"{magnitude.numerator // magnitude.denominator}"
     if places:

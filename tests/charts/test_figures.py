@@ -52,8 +52,9 @@ def test_before_after_has_both_means_per_series_and_says_when_there_is_not_enoug
     figure = figures.before_after(trends)
     valid(figure)
     before, after = figure["data"]
-    assert before["y"] == after["y"] == ["Spring", "Summer"]
-    assert before["x"] == [8.0, 6.0] and after["x"] == [4.0, None]  # Summer's after: no days yet
+    assert before["x"] == after["x"] == [
+        "Spring<br><i>substantial<br>\u221250\u00a0%</i>", "Summer<br><i>not enough<br>data<br>provisional</i>"]
+    assert before["y"] == [8.0, 6.0] and after["y"] == [4.0, None]  # Summer's after: no days yet
     assert after["text"] == ["4.0", "not enough data"]
 
 
@@ -68,12 +69,15 @@ def test_series_compared_aligns_daily_pain_on_each_first_infusion():
 
 def test_side_effects_by_severity_with_infusion_lines():
     source = a_history()
-    figure = figures.side_effects(analyse(source), source)
+    spring, summer = analyse(source).series
+    figure = figures.side_effects(spring, source)
     valid(figure)
     assert [trace["name"] for trace in figure["data"]] == ["Mild", "Moderate", "Severe"]
+    assert figure["data"][0]["y"] == ["Dizziness"]
     assert figure["data"][1]["y"] == ["Nausea or vomiting"]
     assert figure["data"][2]["x"] == [day(3).isoformat()]
-    assert len(figure["layout"]["shapes"]) == 3  # one dotted line per infusion
+    assert len(figure["layout"]["shapes"]) == 2  # one dotted line per infusion
+    assert figures.side_effect_points(summer, source) == []  # days 2-3 are outside its windows
 
 
 def test_an_empty_history_still_gives_valid_figures():
@@ -81,5 +85,22 @@ def test_an_empty_history_still_gives_valid_figures():
     trends = analyse(empty)
     for figure in (figures.timeline(trends, empty, date(2026, 2, 1), date(2026, 3, 1)),
                    figures.before_after(trends), figures.series_compared(trends),
-                   figures.side_effects(trends, empty)):
+                   ):
         valid(figure)
+
+
+def test_long_series_names_are_wrapped_for_a_phone():
+    assert figures.wrapped("Spring 2026 ketamine series") == "Spring 2026<br>ketamine<br>series"
+
+
+def test_the_patients_words_never_become_plotly_markup():
+    named = history(entries=pain_entries(-14, [8] * 14) | pain_entries(1, [4] * 14),
+                    all_series=[series(1, 0, name='<a href="https://x.test">Spring</a>')])
+    trends = analyse(named)
+    label = figures.before_after(trends)["data"][0]["x"][0]
+    assert "<a" not in label and label.startswith("&lt;a")
+    assert figures.series_compared(trends)["data"][0]["name"] == (
+        '&lt;a href="https://x.test"&gt;Spring&lt;/a&gt;')
+    band_names = [note["text"] for note in figures.timeline(trends, named, day(-20), day(20))
+                  ["layout"]["annotations"]]
+    assert band_names == ['&lt;a href="https://x.test"&gt;Spring&lt;/a&gt;']

@@ -64,12 +64,14 @@ def test_little_data_gets_a_helpful_sentence(as_alice, clock):
 def test_figure_endpoints_return_valid_figures(app, as_alice, alice, clock):
     clock.set("2026-03-10T09:00")
     add_entries(app, alice, date(2026, 3, 1), [5] * 10)
-    for name in ("timeline", "before-after", "compared", "side-effects"):
+    for name in ("timeline", "before-after", "compared"):
         response = as_alice.get(f"/trends/figures/{name}.json")
         assert response.status_code == 200 and response.mimetype == "application/json"
         figure = response.get_json()
         go.Figure(data=figure["data"], layout=figure["layout"])
     assert as_alice.get("/trends/figures/nonsense.json").status_code == 404
+    # Side effects are drawn per series: no series of hers has that id.
+    assert as_alice.get("/trends/figures/side-effects.json?series=1").status_code == 404
 
 
 def test_another_patient_sees_none_of_alices_data(app, client, auth, alice, charlie, clock):

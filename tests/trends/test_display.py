@@ -23,3 +23,8 @@ def test_rounding_for_display(value, mean, change, percent):
 
 def test_missing_values():
     assert percent_text(None) == "n/a" and mean_text(None) == "" and share_text(Fraction(3, 14)) == "21 %"
+
+
+def test_decimals_and_whole_numbers_are_written_exactly_too():
+    from decimal import Decimal
+    assert mean_text(Decimal("28.85")) == "28.9" and change_text(-4) == f"{MINUS}4.0"
