@@ -71,6 +71,34 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+BAND_ROWS, BAND_ROW_PX = 2, 16
+PLOT_PX, CHAR_PX = 300, 7  # a phone's plot width and a 12 px label's letter, roughly
+
+
+def band_labels(bands, first: date, last: date) -> list[dict]:
+    """Each band's name above the plot, on the first of two rows where it does not write over
+    another; where neither has room, the series' number (the page lists the names)."""
+    days_per_px = ((last - first).days + 2) / PLOT_PX
+    rows: list[list[tuple[float, float]]] = [[] for _ in range(BAND_ROWS)]
+    labels = []
+    for number, item in enumerate(bands, start=1):
+        anchor = (max(item.first_day, first) - first).days
+        for text in (item.name, str(number)):
+            width = (len(text) * CHAR_PX + 6) * days_per_px
+            # Near the right edge a label ends at its band instead of starting there.
+            left = min(anchor, (last - first).days + 1 - width)
+            row = next((index for index, taken in enumerate(rows)
+                        if all(left + width < start or left > end for start, end in taken)), None)
+            if row is not None:
+                rows[row].append((left, left + width))
+                labels.append({"xref": "x", "yref": "paper", "showarrow": False, "y": 1,
+                               "yanchor": "bottom", "yshift": BAND_ROW_PX * row, "xanchor": "left",
+                               "x": _iso(first + timedelta(days=max(left, -1))),
+                               "text": plain(text), "font": {"size": 12}})
+                break
+    return labels
+
+
 def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
     """Daily pain, its 7-day mean, series bands, infusions and therapies; mood and MME/day below."""
     days = _days(first, last)
@@ -118,22 +146,16 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
                  "y": [chart_number(mme[day], 1) for day in mme_days],
                  "marker": {"size": 5, "color": COLOURS["mme"]}, "line": {"width": 1, "shape": "hv"},
                  "hovertemplate": "%{x|%a %-d %b %Y}: %{y} MME/day<extra></extra>"})
-    shapes, annotations = [], []
-    for item in history.series:
-        if not item.infusions or item.last_day < first or item.first_day > last:
-            continue
-        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "layer": "below",
-                       "x0": f"{item.first_day - timedelta(days=1)} 12:00",  # half a day
-                       "x1": f"{item.last_day} 12:00",  # either side of the span
-                       "y0": 0, "y1": 1, "fillcolor": COLOURS["band"], "line": {"width": 0}})
-        # A band in the last third is named from its right end, so the name stays on the chart.
-        late = (item.first_day - first).days > 2 * (last - first).days / 3
-        annotations.append({"xref": "x", "yref": "paper", "showarrow": False, "y": 1,
-                            "yanchor": "bottom", "xanchor": "right" if late else "left",
-                            "x": _iso(min(item.last_day, last) if late else max(item.first_day, first)),
-                            "text": plain(item.name), "font": {"size": 12}})
+    bands = [item for item in history.series
+             if item.infusions and item.last_day >= first and item.first_day <= last]
+    shapes = [{"type": "rect", "xref": "x", "yref": "paper", "layer": "below",
+               "x0": f"{item.first_day - timedelta(days=1)} 12:00",  # half a day either
+               "x1": f"{item.last_day} 12:00",  # side of the span
+               "y0": 0, "y1": 1, "fillcolor": COLOURS["band"], "line": {"width": 0}}
+              for item in bands]
     layout = _layout(
-        560, margin={"l": 8, "r": 8, "t": 24, "b": 8}, shapes=shapes, annotations=annotations,
+        560, margin={"l": 8, "r": 8, "t": 8 + BAND_ROW_PX * BAND_ROWS, "b": 8}, shapes=shapes,
+        annotations=band_labels(bands, first, last),
         xaxis=_axis(type="date", range=[_iso(first - timedelta(days=1)), _iso(last + timedelta(days=1))],
                     anchor="y3"),
         yaxis=_axis(domain=[0.48, 1], range=[-1, 11], title={"text": "Pain"}, dtick=2),
