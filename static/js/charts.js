@@ -7,9 +7,6 @@
   function theme(layout, element) {
     var style = getComputedStyle(element);
     layout.font = Object.assign({}, layout.font || {}, { color: style.color });
-    ["xaxis", "yaxis", "yaxis2", "yaxis3"].forEach(function (name) {
-      if (layout[name]) layout[name].linecolor = style.color;
-    });
     return layout;
   }
 
