@@ -19,7 +19,7 @@ from diary.trends.durability import trailing_mean
 from diary.trends.history import History
 
 # Okabe-Ito colours: told apart with the common colour-vision deficiencies.
-COLOURS = {"pain": "#0072B2", "mean": "#003f66", "mood": "#009E73", "mme": "#D55E00",
+COLOURS = {"pain": "#56B4E9", "mean": "#0072B2", "mood": "#009E73", "mme": "#D55E00",
            "infusion": "#CC79A7", "therapy": "#56B4E9", "band": "rgba(230,159,0,0.18)",
            "before": "#999999", "after": "#0072B2"}
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")

@@ -27,18 +27,22 @@ class Measure:
     label: str
     higher_is_better: bool
     unit: str = ""  # shown after a mean: "" for 0-10 scores
+    note: str = ""  # what the page says under the measure's name
 
 
 # In the order the page shows them. Only average pain gets a class (rule 9).
 MEASURES = (
     Measure("pain_avg", "Average pain", higher_is_better=False),
-    Measure("peg", "PEG (pain, enjoyment, activity; daily version)", higher_is_better=False),
+    Measure("peg", "PEG (pain, enjoyment, activity; daily version)", higher_is_better=False,
+            note="Each day's score is the mean of the three; the validated PEG asks about the past "
+                 "week, so this daily version is a guide, not the questionnaire itself."),
     Measure("pain_worst", "Worst pain", higher_is_better=False),
     Measure("mood", "Mood", higher_is_better=True),
     Measure("sleep_quality", "Sleep quality", higher_is_better=True),
-    Measure("mme", "Opioid use (MME/day)", higher_is_better=False, unit="MME/day"),
+    Measure("mme", "Opioid use (MME/day)", higher_is_better=False, unit="MME/day",
+            note="Days without a medication record are not counted."),
     Measure("side_effect_burden", "Days with a moderate or severe side effect",
-            higher_is_better=False),
+            higher_is_better=False, note="Out of the days you logged; \"other\" counts too."),
 )
 MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 

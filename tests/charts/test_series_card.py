@@ -69,3 +69,10 @@ def test_each_infusion_shows_its_acute_changes(app):
     assert items == [
         "1. Thu 1 Jan: pain 7 before; right after 3 (\u22124); 2 h not logged; 24 h 5 (\u22122)",
         "2. Sat 3 Jan: pain before not logged, so no change"]
+
+
+def test_peg_says_it_is_a_daily_version(app):
+    page = card(app, one_series([7] * 14, [4] * 14))
+    peg = next(li for li in page.select(".measure") if li.h3.get_text().startswith("PEG"))
+    assert "daily version" in peg.h3.get_text()
+    assert "the validated PEG asks about the past week" in peg.select_one(".hint").get_text()
