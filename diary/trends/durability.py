@@ -24,7 +24,7 @@ TRAILING_MIN_LOGGED = 4
 RELIEF_KEPT_BELOW = Fraction(7, 10)  # lost when the trailing mean exceeds 70 % of before (30 % relief)
 
 
-def trailing_mean(values: dict[date, Fraction], day: date, not_before: date | None = None
+def trailing_mean(values: dict[date, int | Fraction], day: date, not_before: date | None = None
                   ) -> Fraction | None:
     """Mean of the logged values on day-6 ... day (none earlier than ``not_before``), or None
     when fewer than 4 of those days are logged."""
@@ -37,7 +37,7 @@ def trailing_mean(values: dict[date, Fraction], day: date, not_before: date | No
             logged.append(values[earlier])
     if len(logged) < TRAILING_MIN_LOGGED:
         return None
-    return sum(logged, Fraction(0)) / len(logged)
+    return Fraction(sum(logged)) / len(logged)  # exact: ints and Fractions only
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class Durability:
         return "not enough data to tell how long relief lasted"
 
 
-def durability(pain: dict[date, Fraction], before_mean: Fraction, last_infusion: date,
+def durability(pain: dict[date, int | Fraction], before_mean: Fraction, last_infusion: date,
                next_series_day: date | None, today: date) -> Durability:
     """Rules 11-13 for one series. ``pain`` maps logged days to average pain."""
     threshold = before_mean * RELIEF_KEPT_BELOW

@@ -1,7 +1,8 @@
 """What each measure's value is on one day, computed once for a whole history.
 
-A measure maps each logged day to an exact value (a Fraction); a day missing from the map is not
-logged for that measure (rule 5: each measure counts its own days).
+A measure maps each logged day to an exact value (an int, or a Fraction where a day's value is
+not whole); a day missing from the map is not logged for that measure (rule 5: each measure counts
+its own days). Never a float.
 
 - Average pain, worst pain, mood, sleep quality: the day's answer, when given.
 - PEG (daily version): only when average pain, enjoyment and general activity are all logged;
@@ -51,14 +52,13 @@ MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 class DailyValues:
     """One measure's value on each logged day, plus the days that have no value and why."""
 
-    values: dict[date, Fraction]
+    values: dict[date, int | Fraction]
     no_value_days: frozenset[date] = field(default_factory=frozenset)
 
 
 def _answer(name: str):
-    def value(entry: DayEntry) -> Fraction | None:
-        answer = getattr(entry, name)
-        return None if answer is None else Fraction(answer)
+    def value(entry: DayEntry) -> int | None:
+        return getattr(entry, name)
     return value
 
 
@@ -69,8 +69,8 @@ def peg_score(entry: DayEntry) -> Fraction | None:
     return Fraction(sum(items), 3)
 
 
-def side_effect_day(entry: DayEntry) -> Fraction:
-    return Fraction(int(any(severity >= MODERATE for severity in entry.side_effects.values())))
+def side_effect_day(entry: DayEntry) -> int:
+    return int(any(severity >= MODERATE for severity in entry.side_effects.values()))
 
 
 _FROM_ENTRY = {

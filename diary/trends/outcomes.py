@@ -86,7 +86,8 @@ def has_enough(logged: int, eligible: int) -> bool:
 def window_measure(daily: DailyValues, window: Window) -> WindowMeasure:
     values = [daily.values[day] for day in window.days if day in daily.values]
     no_value = sum(1 for day in window.days if day in daily.no_value_days)
-    mean = sum(values, Fraction(0)) / len(values) if has_enough(len(values), window.eligible) else None
+    enough = has_enough(len(values), window.eligible)
+    mean = Fraction(sum(values)) / len(values) if enough else None  # exact: ints and Fractions
     return WindowMeasure(window.eligible, len(values), mean, no_value)
 
 
