@@ -19,6 +19,7 @@ from diary.history import load_history
 from diary.trends.analysis import analyse
 from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
 from diary.trends.durability import trailing_mean
+from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
 from diary.trends.windows import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
 
 bp = Blueprint("trends", __name__, url_prefix="/trends")
@@ -132,9 +133,24 @@ def figure_json(name: str):
     return as_json(chart_figure(name, history, trends)), 200, {"Content-Type": "application/json"}
 
 
+def class_bands() -> list[tuple[str, str]]:
+    """The IMMPACT table in words, written from the one table in diary.trends.outcomes."""
+    bands, above = [], None
+    for name, bound in RESULT_CLASSES:
+        limit = (f"{percent_text(bound)} or lower" if above is None
+                 else f"above {percent_text(above)}, up to and including {percent_text(bound)}")
+        bands.append((limit, CLASS_WORDS[name]))
+        above = bound
+    bands.append((f"above {percent_text(above)} and below {percent_text(WORSE_FROM)}",
+                  CLASS_WORDS[NO_MEANINGFUL_CHANGE]))
+    bands.append((f"{percent_text(WORSE_FROM)} or higher", CLASS_WORDS[WORSE]))
+    return bands
+
+
 @bp.route("/how")
 def how():
-    return render_template("trends/how.html", minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX)
+    return render_template("trends/how.html", minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX,
+                           class_bands=class_bands())
 
 
 @bp.route("/settings", methods=("GET", "POST"))

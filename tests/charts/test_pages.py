@@ -118,3 +118,15 @@ def test_window_settings_outside_7_to_28_are_refused_and_nothing_changes(as_alic
     assert parse(response).find("input", {"name": "after_days"})["value"] == "twenty"
     user = db.exec(select(User).where(User.email == "alice@example.com")).one()
     assert (user.trends_before_days, user.trends_after_days) == (14, 14)
+
+
+def test_the_how_page_table_is_written_from_the_immpact_constants(client):
+    rows = [[cell.get_text(strip=True) for cell in row.find_all("td")]
+            for row in parse(client.get("/trends/how")).select(".numbers-table tbody tr")]
+    assert rows == [
+        ["\u221250 % or lower", "substantial improvement"],
+        ["above \u221250 %, up to and including \u221230 %", "moderate improvement"],
+        ["above \u221230 %, up to and including \u221210 %", "minimal improvement"],
+        ["above \u221210 % and below +10 %", "no meaningful change"],
+        ["+10 % or higher", "worse"],
+    ]
