@@ -221,11 +221,11 @@ def series_compared(trends: Trends) -> dict:
     data = []
     for number, result in enumerate(trends.series):
         start = result.series.first_day
-        offsets = [n for n in range(COMPARED_FROM, COMPARED_TO + 1)
-                   if start + timedelta(days=n) in pain]
+        # Every day up to today, unlogged ones as None, so the line breaks where nothing was logged.
+        offsets = list(range(COMPARED_FROM, min(COMPARED_TO, (trends.today - start).days) + 1))
         data.append({
             "type": "scatter", "mode": "lines+markers", "name": plain(result.series.name),
-            "x": offsets, "y": [int(pain[start + timedelta(days=n)]) for n in offsets],
+            "x": offsets, "y": [pain.get(start + timedelta(days=n)) for n in offsets],
             "line": {"color": SERIES_COLOURS[number % len(SERIES_COLOURS)], "width": 2},
             "marker": {"size": 4}, "connectgaps": False,
             "hovertemplate": f"%{{fullData.name}}, day %{{x}}: pain %{{y}}<extra></extra>",

@@ -84,10 +84,14 @@ for _filter in (mean_text, change_text, percent_text, share_text, points_text):
 @login_required
 def index():
     history, trends = patient_trends()
+    compared = figures.series_compared(trends)
+    # The compared chart's numbers as text: (day from first infusion, pain) per series.
+    compared_days = [[(offset, pain) for offset, pain in zip(line["x"], line["y"]) if pain is not None]
+                     for line in compared["data"]]
     return render_template(
-        "trends/index.html", trends=trends, history=history,
-        before_after=figures.before_after(trends) if trends.series else None,
-        compared=figures.series_compared(trends) if trends.series else None)
+        "trends/index.html", trends=trends, history=history, compared=compared,
+        compared_days=compared_days,
+        before_after=figures.before_after(trends) if trends.series else None)
 
 
 @bp.route("/timeline")

@@ -63,8 +63,11 @@ def test_series_compared_aligns_daily_pain_on_each_first_infusion():
     valid(figure)
     spring, summer = figure["data"]
     assert spring["x"][0] == -14 and spring["y"][0] == 8
-    assert 0 not in spring["x"]  # the infusion day itself is not logged here
-    assert summer["x"][:3] == [-10, -9, -8]  # days 40..49 are 10..1 days before day 50
+    assert spring["x"][-1] == 60 and len(spring["x"]) == len(spring["y"])  # up to today only
+    assert spring["y"][spring["x"].index(0)] is None  # the infusion day itself is not logged
+    # Days 40..49 are 10..1 days before day 50; days 36..39 were not logged.
+    assert summer["y"][:5] == [None, None, None, None, 6] and summer["x"][4] == -10
+    assert summer["x"][-1] == 10  # today is day 60
 
 
 def test_side_effects_by_severity_with_infusion_lines():
