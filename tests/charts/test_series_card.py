@@ -18,7 +18,8 @@ def card(app, source) -> BeautifulSoup:
 
 def measure_text(page, label: str) -> str:
     item = next(li for li in page.select(".measure") if li.h3.get_text(" ", strip=True).startswith(label))
-    return " ".join(item.dl.get_text(" ", strip=True).split())
+    parts = [part.get_text() for row in item.dl.find_all("div") for part in (row.dt, row.dd)]
+    return " ".join(" ".join(parts).split())
 
 
 def test_a_moderate_responder_card_says_class_percent_means_and_durability(app):
