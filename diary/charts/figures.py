@@ -266,7 +266,8 @@ def side_effects(result, history: History) -> dict:
                "x1": _iso(infusion.day), "y0": 0, "y1": 1,
                "line": {"color": COLOURS["infusion"], "width": 2, "dash": "dot"}}
               for infusion in result.series.infusions]
-    span = [f"{result.before.start - timedelta(days=1)} 12:00", f"{result.after.end} 12:00"]
+    # A day's room either side, so a marker on the first or last day is drawn whole.
+    span = [_iso(result.before.start - timedelta(days=1)), _iso(result.after.end + timedelta(days=1))]
     layout = _layout(150 + 36 * max(len(symptoms), 1), shapes=shapes,
                      xaxis=_axis(type="date", range=span, tickformat="%-d %b"),
                      yaxis=_axis(type="category", categoryorder="array",
