@@ -16,6 +16,7 @@ from diary.charts import figures
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.history import load_history
+from diary.treatments.forms import CHOICE_NAMES
 from diary.trends.analysis import analyse
 from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
 from diary.trends.durability import trailing_mean
@@ -73,6 +74,12 @@ def chart_figure(name: str, history, trends) -> dict:
 
 def as_json(figure: dict) -> str:
     return json.dumps(figure, separators=(",", ":"))
+
+
+@bp.app_template_global()
+def series_noun(series) -> str:
+    """"infusion" for an IV series, "dose" for other routes, as the treatment pages say."""
+    return "infusion" if series.route in ("", CHOICE_NAMES["route"]["iv"]) else "dose"
 
 
 # How numbers are written on the pages: rounding lives in diary.trends.display only.

@@ -61,6 +61,7 @@ def test_a_real_series_is_analysed_and_written_out(app, as_alice, alice, clock):
     page = parse(as_alice.get("/trends/"))
     card = page.select_one(".series-result")
     assert card.h2.get_text() == "Spring series"
+    assert "2 infusions" in card.select_one(".meta").get_text()
     assert " ".join(card.select_one(".result-class").get_text().split()) == (
         "Substantial improvement (\u221250 %): average pain 8.0 before, 4.0 after.")
     assert card.select_one(".durability").get_text(strip=True) == "Still ≥ 30 % better after 14 days."
@@ -138,3 +139,16 @@ def test_series_compared_numbers_are_written_out_too(app, as_alice, alice, clock
     text = " ".join(page.select_one("details.numbers p").get_text().split())
     assert text.startswith("day -14: 8; day -13: 8;") and "day 3: 4;" in text
     assert "day 0:" not in text  # infusion days without a diary entry are not invented
+
+
+def test_a_nasal_series_speaks_of_doses(app, as_alice, alice, clock):
+    clock.set("2026-03-20T09:00")
+    a_responder(app, alice)
+    with Session(app.extensions["diary_engine"]) as session:
+        series = session.get(InfusionSeries, 1)
+        series.route = "intranasal"
+        session.add(series)
+        session.commit()
+    card = parse(as_alice.get("/trends/")).select_one(".series-result")
+    assert "2 doses" in card.select_one(".meta").get_text()
+    assert [h3.get_text() for h3 in card.find_all("h3")][-1] == "Each dose"
