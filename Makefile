@@ -2,11 +2,12 @@
 # make test - run the whole test suite
 # make install - create .venv with the exact runtime versions (what a server needs)
 # make serve - the production server (gunicorn) on http://127.0.0.1:8000, see README "Self-hosting"
+# make bench - the benchmark (needs Debian's wrk); writes tests/benchmark/results/latest.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install serve
+.PHONY: run test install serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +15,10 @@ $(BIN)/python:
 
 $(VENV)/.runtime: requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.bench: requirements-bench.lock $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-bench.lock
 	touch $@
 
 $(VENV)/.test: requirements-test.lock $(VENV)/.runtime
@@ -31,3 +36,6 @@ install: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+bench: $(VENV)/.bench
+	$(BIN)/python -m tests.benchmark.run

@@ -1,0 +1,241 @@
+"""The benchmark: the real server under load, beside the ceiling and the naive way. Run `make bench`.
+
+1. Seeds a fresh SQLite database (tests/benchmark/seed.py): a heavy patient with three years of
+   diary, 12 series of 6 infusions and daily medications, plus 200 lighter patients.
+2. Starts gunicorn with the production config (gunicorn.conf.py) on 127.0.0.1 and drives each page
+   with wrk from another process for a fixed time: requests/s and p50/p95/p99 latency.
+3. In the same run, the same gunicorn setup serving a bare Flask "hello world": the ceiling, and
+   each page's throughput as a share of it.
+4. In the same run, the naive timeline (a plotly.express figure rendered with to_html, plotly.js
+   included, on every request) against ours (the figure as plain JSON): time and bytes.
+5. Resident memory of each worker after the load.
+Writes tests/benchmark/results/latest.md and latest.json. Only 127.0.0.1 is ever contacted.
+"""
+
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "tests" / "benchmark" / "results"
+VENV_BIN = Path(sys.executable).parent
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format('RESULT {"requests": %d, "duration_us": %d, "errors": %d, "bad_status": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "bytes": %d}\\n',
+    summary.requests, summary.duration, errors, summary.errors.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), summary.bytes))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(app_path: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), app_path],
+        cwd=ROOT, env={**env, "DIARY_BIND": f"127.0.0.1:{port}"},
+        stdout=log.open("w"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"the server stopped at start; see {log}")
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"the server did not answer /health within 60 s; see {log}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """Resident memory of each worker (the master's children), from /proc."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master_pid}$", text, re.MULTILINE):
+            rss_kb = int(re.search(r"^VmRSS:\s+(\d+) kB", text, re.MULTILINE).group(1))
+            sizes.append(round(rss_kb / 1024, 1))
+    return sorted(sizes)
+
+
+def wrk(url: str, workdir: Path, cookie: str = "", post_body: str = "", csrf: str = "") -> dict:
+    script = workdir / "report.lua"
+    lua = WRK_REPORT
+    if post_body:
+        lua = (f'wrk.method = "POST"\nwrk.body = "{post_body}"\n'
+               'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+               f'wrk.headers["X-CSRFToken"] = "{csrf}"\n') + lua
+    script.write_text(lua)
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 60).stdout
+    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
+    return result
+
+
+class Browser:
+    """A cookie-keeping client for logging in and reading CSRF tokens, like a browser would."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str) -> str:
+        return self.opener.open(self.base + path, timeout=30).read().decode()
+
+    def post(self, path: str, form: dict) -> str:
+        data = urllib.parse.urlencode(form).encode()
+        return self.opener.open(self.base + path, data=data, timeout=30).read().decode()
+
+    def csrf(self, path: str) -> str:
+        return re.search(r'name="csrf_token" value="([^"]+)"', self.get(path)).group(1)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+
+
+def prepare(workdir: Path) -> tuple[dict, str]:
+    """Migrate and seed a fresh database; return the server environment and a share token."""
+    from tests.benchmark.seed import seed
+
+    env = {**os.environ, "DIARY_DATABASE_URL": f"sqlite:///{workdir / 'diary.sqlite3'}",
+           "DIARY_INSTANCE_PATH": str(workdir / "instance"), "DIARY_WORKERS": "2",
+           "DIARY_LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+    from diary import create_app
+    from diary.db import upgrade
+    from diary.sharing.links import create_link
+
+    app = create_app()
+    engine = app.extensions["diary_engine"]
+    upgrade(engine)
+    started = time.monotonic()
+    heavy_id = seed(engine, date.today())
+    print(f"seeded in {time.monotonic() - started:.1f} s", flush=True)
+    with app.test_request_context():
+        _, token = create_link(heavy_id, "Benchmark clinician", 30)
+    engine.dispose()
+    return env, token
+
+
+def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, dict, list[float]]:
+    from tests.benchmark.seed import HEAVY_EMAIL, PASSWORD
+
+    port = free_port()
+    server = start_server("tests.benchmark.naive:app", port, env, workdir / "diary.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        browser = Browser(base)
+        browser.post("/login", {"email": HEAVY_EMAIL, "password": PASSWORD,
+                                "csrf_token": browser.csrf("/login")})
+        today_page = browser.get("/today")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', today_page).group(1)
+        entry_action = re.search(r'class="entry-form" method="post" action="([^"]+)"', today_page).group(1)
+        cookie = browser.cookie_header()
+        body = urllib.parse.urlencode({"day": date.today().isoformat(), "pain_avg": "4"})
+        pages = {
+            "quick-log page (/today)": wrk(f"{base}/today", workdir, cookie),
+            "history page (/entries)": wrk(f"{base}/entries", workdir, cookie),
+            "timeline chart data, 3 years": wrk(f"{base}/trends/figures/timeline.json?range=all", workdir, cookie),
+            "before/after page (/trends/)": wrk(f"{base}/trends/", workdir, cookie),
+            "clinician share view": wrk(f"{base}/s/{token}", workdir),
+            "posting an entry": wrk(f"{base}{entry_action}", workdir, cookie, post_body=body, csrf=csrf),
+            "naive timeline (plotly.express to_html)": wrk(f"{base}/naive/timeline", workdir, cookie),
+        }
+        sizes = {
+            "ours": len(browser.opener.open(f"{base}/trends/figures/timeline.json?range=all").read()),
+            "naive": len(browser.opener.open(f"{base}/naive/timeline").read()),
+        }
+        memory = worker_memory_mb(server.pid)
+    finally:
+        stop_server(server)
+    return pages, sizes, memory
+
+
+def measure_ceiling(env: dict, workdir: Path) -> dict:
+    port = free_port()
+    server = start_server("tests.benchmark.hello:app", port, env, workdir / "hello.log")
+    try:
+        return wrk(f"http://127.0.0.1:{port}/", workdir)
+    finally:
+        stop_server(server)
+
+
+def markdown(report: dict) -> str:
+    ceiling = report["ceiling"]["rps"]
+    lines = [
+        f"Measured {report['date']} on {report['cores']} cores ({report['machine']}), "
+        f"gunicorn with {report['workers']} workers, wrk {report['connections']} connections "
+        f"for {report['seconds']} s per row.", "",
+        "| What | Requests/s | Share of hello world | p50 ms | p95 ms | p99 ms | Errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| bare Flask hello world (ceiling) | {ceiling} | 100 % | {ceiling_ms(report['ceiling'])} | 0 |",
+    ]
+    for name, result in report["pages"].items():
+        errors = result["errors"] + result["bad_status"]
+        lines.append(f"| {name} | {result['rps']} | {round(100 * result['rps'] / ceiling)} % | "
+                     f"{result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | "
+                     f"{result['p99_us'] / 1000:.1f} | {errors} |")
+    ours = report["pages"]["timeline chart data, 3 years"]
+    naive = report["pages"]["naive timeline (plotly.express to_html)"]
+    lines += ["",
+              f"Timeline, ours against the naive way: {naive['p50_us'] / max(ours['p50_us'], 1):.0f}× faster "
+              f"at the median, {report['bytes']['naive'] / report['bytes']['ours']:.0f}× fewer bytes "
+              f"({report['bytes']['ours']:,} against {report['bytes']['naive']:,} bytes per request).",
+              f"Worker resident memory after the load: {', '.join(f'{mb} MB' for mb in report['memory_mb'])}."]
+    return "\n".join(lines) + "\n"
+
+
+def ceiling_ms(result: dict) -> str:
+    return f"{result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f}"
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="diary-bench-"))
+    env, token = prepare(workdir)
+    pages, sizes, memory = measure_diary(env, token, workdir)
+    report = {
+        "date": date.today().isoformat(), "cores": os.cpu_count(), "machine": platform.machine(),
+        "workers": int(env["DIARY_WORKERS"]), "connections": CONNECTIONS, "seconds": SECONDS,
+        "ceiling": measure_ceiling(env, workdir), "pages": pages, "bytes": sizes, "memory_mb": memory,
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(markdown(report))
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
