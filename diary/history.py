@@ -25,26 +25,29 @@ SCORES = ("pain_worst", "interference_enjoyment", "interference_activity", "mood
 
 
 def load_history(patient: User) -> History:
+    # Columns, not ORM objects: a three-year history is thousands of rows, read on every chart.
     session = get_session()
     side_effects: dict[int, dict[str, int]] = defaultdict(dict)
-    for effect in session.exec(select(EntrySideEffect).join(Entry)
-                               .where(Entry.patient_id == patient.id)):
-        side_effects[effect.entry_id][effect.symptom] = effect.severity
+    for entry_id, symptom, severity in session.execute(
+            select(EntrySideEffect.entry_id, EntrySideEffect.symptom, EntrySideEffect.severity)
+            .join(Entry).where(Entry.patient_id == patient.id)):
+        side_effects[entry_id][symptom] = severity
     entries = {
-        entry.day: DayEntry(day=entry.day, pain_avg=entry.pain_avg,
-                            side_effects=side_effects.get(entry.id, {}),
-                            **{name: getattr(entry, name) for name in SCORES})
-        for entry in session.exec(select(Entry).where(Entry.patient_id == patient.id)
-                                  .order_by(Entry.day))}
+        row.day: DayEntry(day=row.day, pain_avg=row.pain_avg, side_effects=side_effects.get(row.id, {}),
+                          **{name: getattr(row, name) for name in SCORES})
+        for row in session.execute(
+            select(Entry.id, Entry.day, Entry.pain_avg, *(getattr(Entry, name) for name in SCORES))
+            .where(Entry.patient_id == patient.id).order_by(Entry.day))}
 
     infusions: dict[int, list[InfusionRecord]] = defaultdict(list)
-    for infusion in session.exec(select(Infusion).join(InfusionSeries)
-                                 .where(InfusionSeries.patient_id == patient.id)
-                                 .order_by(Infusion.day, Infusion.start_time, Infusion.id)):
-        infusions[infusion.series_id].append(InfusionRecord(
-            id=infusion.id, day=infusion.day, dose_mg=infusion.dose_mg,
-            pain_before=infusion.pain_before, pain_after=infusion.pain_after,
-            pain_2h=infusion.pain_2h, pain_24h=infusion.pain_24h))
+    for row in session.execute(
+            select(Infusion.id, Infusion.series_id, Infusion.day, Infusion.dose_mg, Infusion.pain_before,
+                   Infusion.pain_after, Infusion.pain_2h, Infusion.pain_24h)
+            .join(InfusionSeries).where(InfusionSeries.patient_id == patient.id)
+            .order_by(Infusion.day, Infusion.start_time, Infusion.id)):
+        infusions[row.series_id].append(InfusionRecord(
+            id=row.id, day=row.day, dose_mg=row.dose_mg, pain_before=row.pain_before,
+            pain_after=row.pain_after, pain_2h=row.pain_2h, pain_24h=row.pain_24h))
     series = [
         SeriesRecord(id=row.id, name=row.name, route=row.route_other or CHOICE_NAMES["route"][row.route],
                      condition=row.condition_other or CHOICE_NAMES["condition"][row.condition],
@@ -64,14 +67,18 @@ def load_history(patient: User) -> History:
 
 
 def load_mme(patient_id: int):
-    """MME/day for every recorded day (two queries): Decimal, or None where no total exists."""
+    """MME/day for every recorded day (three queries): Decimal, or None where no total exists."""
     session = get_session()
+    medications = {row.id: row for row in session.execute(
+        select(Medication.id, Medication.drug, Medication.unit, Medication.name)
+        .where(Medication.patient_id == patient_id))}
     doses: dict[date, list[Dose]] = {
-        day: [] for day in session.exec(select(MedicationDay.day)
-                                        .where(MedicationDay.patient_id == patient_id))}
-    for dose, medication, day in session.exec(
-            select(MedicationDose, Medication, MedicationDay.day).join(MedicationDay).join(Medication)
-            .where(MedicationDay.patient_id == patient_id)):
-        doses[day].append(Dose(drug=medication.drug, amount=dose.amount, unit=medication.unit,
+        day: [] for day in session.scalars(select(MedicationDay.day)
+                                           .where(MedicationDay.patient_id == patient_id))}
+    for day, medication_id, amount in session.execute(
+            select(MedicationDay.day, MedicationDose.medication_id, MedicationDose.amount)
+            .join(MedicationDay).where(MedicationDay.patient_id == patient_id)):
+        medication = medications[medication_id]
+        doses[day].append(Dose(drug=medication.drug, amount=amount, unit=medication.unit,
                                name=medication.name))
     return {day: day_mme(day_doses).total for day, day_doses in sorted(doses.items())}

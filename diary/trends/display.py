@@ -10,10 +10,15 @@ from fractions import Fraction
 MINUS = "\N{MINUS SIGN}"
 
 
+def _rounded_scaled(value, places: int) -> int:
+    """value x 10^places rounded half away from zero, in integers only (charts round thousands)."""
+    numerator, denominator = value.numerator, value.denominator  # int, Fraction and Decimal-free
+    magnitude = (2 * abs(numerator) * 10 ** places + denominator) // (2 * denominator)
+    return -magnitude if numerator < 0 else magnitude
+
+
 def round_half_away(value: Fraction, places: int) -> Fraction:
-    scale = 10 ** places
-    magnitude = (abs(value) * scale + Fraction(1, 2)).__floor__()
-    return Fraction(-magnitude if value < 0 else magnitude, scale)
+    return Fraction(_rounded_scaled(Fraction(value), places), 10 ** places)
 
 
 def _write(value, places: int, signed: bool) -> str:
@@ -52,4 +57,8 @@ def share_text(value: Fraction | None) -> str:
 
 def chart_number(value: Fraction | None, places: int = 2) -> float | None:
     """A value for a chart's axis: a float is fine there, it only places a point."""
-    return None if value is None else float(round_half_away(value, places))
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return float(value)
+    return _rounded_scaled(value, places) / 10 ** places
