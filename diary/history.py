@@ -58,6 +58,7 @@ def load_history(patient: User) -> History:
 
     return History(
         today=today_in(patient.time_zone), entries=entries, series=tuple(series),
+        before_days=patient.trends_before_days, after_days=patient.trends_after_days,
         mme=load_mme(patient.id),
         therapies=tuple(
             TherapyRecord(day=row.day, kind=row.kind_other or CHOICE_NAMES["therapy"][row.kind],

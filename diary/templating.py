@@ -1,7 +1,6 @@
 """Small helpers the templates share: how days and scores are written for patients."""
 
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -20,14 +19,6 @@ def long_day(day: date) -> str:
 
 def short_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
-
-
-def one_decimal(value) -> str:
-    """A mean for display: one decimal, halves rounded up (exact values stay exact until here)."""
-    if value is None:
-        return "–"
-    exact = Decimal(value.numerator) / Decimal(value.denominator) if hasattr(value, "numerator") else Decimal(value)
-    return str(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def short_datetime(moment: datetime) -> str:
@@ -60,6 +51,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(long_day)
     app.add_template_filter(short_day)
     app.add_template_filter(short_datetime)
-    app.add_template_filter(one_decimal)
     app.add_template_global(SEVERITY_NAMES, "severity_names")
     app.add_template_global(SIDE_EFFECT_NAMES, "side_effect_names")

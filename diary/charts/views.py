@@ -6,7 +6,6 @@ Every page analyses the patient's whole history once (diary.trends.analysis), fr
 """
 
 import json
-from dataclasses import replace
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -33,8 +32,7 @@ DEFAULT_RANGE = "90"
 def patient_trends():
     """The logged-in patient's history with their window settings, and its analysis."""
     patient = current_user._get_current_object()
-    history = replace(load_history(patient), before_days=patient.trends_before_days,
-                      after_days=patient.trends_after_days)
+    history = load_history(patient)  # with the patient's window settings
     return history, analyse(history)
 
 

@@ -10,7 +10,8 @@ from datetime import date
 from fractions import Fraction
 
 from diary.side_effects import MODERATE, SIDE_EFFECT_NAMES
-from diary.trends.history import History
+from diary.trends.analysis import Trends, analyse
+from diary.trends.history import History, SeriesRecord
 
 TOP_SIDE_EFFECTS = 5
 
@@ -22,10 +23,21 @@ class SideEffectCount:
     moderate_or_worse: int
 
 
+def dose_range(series: SeriesRecord) -> str:
+    """"35–52.5 mg", "50 mg", or "" when no dose was logged."""
+    doses = sorted(infusion.dose_mg for infusion in series.infusions if infusion.dose_mg is not None)
+    if not doses:
+        return ""
+    low, high = (f"{dose.normalize():f}" for dose in (doses[0], doses[-1]))
+    return f"{low} mg" if low == high else f"{low}–{high} mg"
+
+
 @dataclass(frozen=True)
 class Report:
     patient_name: str
     history: History
+    trends: Trends
+    conditions: tuple[str, ...]
     first_day: date | None  # first and last logged day in the period
     last_day: date | None
     days_logged: int
@@ -65,6 +77,8 @@ def build_report(patient_name: str, history: History) -> Report:
     return Report(
         patient_name=patient_name,
         history=history,
+        trends=analyse(history),
+        conditions=tuple(dict.fromkeys(s.condition for s in history.series if s.condition)),
         first_day=entries[0].day if entries else None,
         last_day=entries[-1].day if entries else None,
         days_logged=len(entries),

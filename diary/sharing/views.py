@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from diary.access import owned_or_404
+from diary.charts import figures
 from diary.db import get_session
 from diary.days import today_in
 from diary.errors import render_error
@@ -22,9 +23,12 @@ from diary.history import load_history
 from diary.models import ShareLink, User
 from diary.sharing import export, links
 from diary.sharing.fhir import fhir_bundle
-from diary.sharing.report import build_report, restricted_to
+from diary.sharing.report import build_report, dose_range, restricted_to
+from diary.treatments.forms import CHOICE_NAMES
 
 bp = Blueprint("sharing", __name__)
+
+bp.add_app_template_filter(dose_range)
 
 NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
 
@@ -97,11 +101,25 @@ def revoke(link_id: int):
     return redirect(url_for("sharing.index"))
 
 
+def render_report(report, **context) -> str:
+    """The report page, with its two charts drawn from the same analysis as its numbers."""
+    charts = {}
+    if report.first_day or report.trends.series:
+        days = [day for day in (report.first_day, report.last_day) if day]
+        days += [s.series.first_day for s in report.trends.series]
+        charts["timeline"] = figures.timeline(report.trends, report.history, min(days),
+                                              max(days))
+    if report.trends.series:
+        charts["before_after"] = figures.before_after(report.trends)
+    return render_template("sharing/report.html", report=report, charts=charts,
+                           pgic_names=CHOICE_NAMES["pgic"], **context)
+
+
 @bp.route("/report")
 @login_required
 def own_report():
     report = build_report(current_user.display_name, load_history(current_user))
-    return render_template("sharing/report.html", report=report, shared=False)
+    return render_report(report, shared=False)
 
 
 @bp.route("/s/<token>")
@@ -117,8 +135,7 @@ def shared(token: str):
     patient = get_session().get(User, share_link.patient_id)
     history = restricted_to(load_history(patient), share_link.period_start, share_link.period_end)
     report = build_report(patient.display_name, history)
-    response = make_response(render_template("sharing/report.html", report=report, shared=True,
-                                             link=share_link))
+    response = make_response(render_report(report, shared=True, link=share_link))
     return private(response)
 
 
