@@ -8,7 +8,10 @@ and their question as text, rather than a standard code that would claim more th
 
 import uuid
 
+from diary.treatments.forms import CHOICE_NAMES
 from diary.trends.history import History
+
+ROUTE_NAMES = CHOICE_NAMES["route"]
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
@@ -30,13 +33,13 @@ SCORE_CODES = (
 
 KETAMINE = {"system": RXNORM, "code": "6130", "display": "ketamine"}  # RxNorm ingredient
 
-# Route of a series -> SNOMED CT route of administration (qualifier values)
+# Route of a series (as History names it) -> SNOMED CT route of administration (qualifier value).
+# "Other" routes carry their text only.
 ROUTE_CODES = {
-    "iv": ("47625008", "Intravenous route"),
-    "intranasal": ("46713006", "Nasal route"),
-    "lozenge": ("37839007", "Sublingual route"),
-    "oral": ("26643006", "Oral route"),
-    "im": ("78421000", "Intramuscular route"),
+    ROUTE_NAMES["iv"]: ("47625008", "Intravenous route"),
+    ROUTE_NAMES["intranasal"]: ("46713006", "Nasal route"),
+    ROUTE_NAMES["oral"]: ("37839007", "Sublingual route"),  # the lozenge is held under the tongue
+    ROUTE_NAMES["im"]: ("78421000", "Intramuscular route"),
 }
 
 

@@ -142,3 +142,21 @@ def test_the_fhir_export_is_a_valid_r4_bundle_with_loinc_pain_scores(as_alice):
     assert {o["status"] for o in observations} == {"final"}
     assert all(o["subject"]["reference"] == data["entry"][0]["fullUrl"] for o in observations)
     assert "alice@example.com" not in response.get_data(as_text=True)
+
+
+def test_each_infusion_is_a_medication_administration_of_ketamine(as_alice):
+    from tests.treatments.conftest import add_infusion, add_series
+    nasal = add_series(as_alice, name="Spray", route="intranasal")
+    add_infusion(as_alice, add_series(as_alice, name="Spring"), "2026-01-10", dose_mg="52.5")
+    add_infusion(as_alice, nasal, "2026-02-01")
+    data = json.loads(as_alice.get("/export/fhir.json").data)
+    Bundle.model_validate(data)
+    given = [entry["resource"] for entry in data["entry"]
+             if entry["resource"]["resourceType"] == "MedicationAdministration"]
+    assert [(r["effectiveDateTime"], r["status"]) for r in given] == [("2026-01-10", "completed"), ("2026-02-01", "completed")]
+    assert {tuple(c.items()) for r in given for c in r["medicationCodeableConcept"]["coding"]} == {
+        (("system", "http://www.nlm.nih.gov/research/umls/rxnorm"), ("code", "6130"), ("display", "ketamine"))}
+    assert given[0]["dosage"]["dose"] == {"value": 52.5, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}
+    assert given[0]["dosage"]["route"]["coding"][0]["code"] == "47625008"  # intravenous
+    assert given[1]["dosage"]["route"]["coding"][0]["code"] == "46713006"  # nasal
+    assert "dose" not in given[1]["dosage"]
