@@ -30,7 +30,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     if config:
         app.config.update(config)
 
-    from diary import admin, auth, db, errors, security, server, templating, treatments
+    from diary import admin, auth, db, errors, installable, security, server, templating, treatments
     from diary.charts import views as charts
     from diary.entries import views as entries
     from diary.sharing import views as sharing
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    installable.init_app(app)
     auth.init_app(app)
     app.register_blueprint(entries.bp)
     app.register_blueprint(charts.bp)

@@ -34,13 +34,14 @@ def time_zone_options() -> list[tuple[str, str]]:
 
 
 @cache
-def _file_version(path: Path) -> str:
+def file_version(path: Path) -> str:
+    """The first 12 hex digits of the file's SHA-256: its ``v`` in static URLs."""
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
 def static_url(filename: str) -> str:
     """A static file's URL with its content hash, so browsers may cache it for a year."""
-    version = _file_version(Path(current_app.static_folder) / filename)
+    version = file_version(Path(current_app.static_folder) / filename)
     return url_for("static", filename=filename, v=version)
 
 

@@ -47,10 +47,21 @@
     });
   }
 
+  // The service worker (static/sw.js) keeps the static files and an offline page; never data.
+  function registerServiceWorker() {
+    var url = document.documentElement.dataset.serviceWorker;
+    if (url && "serviceWorker" in navigator) {
+      navigator.serviceWorker.register(url).catch(function () {
+        // Not installable here (private window, old browser): the diary works the same without.
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     fillTimeZone(document);
     focusErrors(document);
     enableButtons(document);
+    registerServiceWorker();
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
