@@ -73,9 +73,10 @@ def register():
     if request.method == "GET":
         return render_template("auth/register.html", values={}, errors={}, invite_mode=mode == "invite")
     reader = FormReader(request.form)
+    # Read in the order of the form, so the error summary lists problems top to bottom.
     invite = read_invite(reader, session) if mode == "invite" else None
-    email = read_email(reader)
     display_name = reader.text("display_name", "Your name", max_length=80, required=True)
+    email = read_email(reader)
     password = read_new_password(reader)
     time_zone = read_time_zone(reader)
     if reader.ok:

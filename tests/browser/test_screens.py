@@ -1,0 +1,83 @@
+"""Every page, in both phone sizes, light and dark, and on a desktop: the rules of ``check_page``.
+
+To add a page: add a ``Screen`` to ``SCREENS`` (a name for the screenshot, the path, and
+optionally ``prepare`` to bring the page into the state to check, e.g. a folded section opened).
+Pages needing data of their own (a series, a share link) can take it from a fixture like
+``diarist`` in conftest.py, which builds it through the real forms.
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.pages import VIEWPORTS, check_page
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str  # screenshot file name: test-artifacts/screenshots/<name>-<viewport>[-dark].png
+    path: str  # may use {entry}: the diarist's newest entry
+    logged_in: bool = True
+    status: int = 200
+    prepare: Callable[[Page], None] | None = None  # bring the page into the state to check
+
+
+def open_detail(page: Page) -> None:
+    page.click("summary")
+
+
+def submit_empty(page: Page) -> None:
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def edit_in_place(page: Page) -> None:
+    page.click(".entry-row .button-small")
+    page.wait_for_selector(".entry-row.editing")
+
+
+SCREENS = [
+    Screen("login", "/login", logged_in=False),
+    Screen("register", "/register", logged_in=False),
+    Screen("register-errors", "/register", logged_in=False, prepare=submit_empty),
+    Screen("offline", "/offline", logged_in=False),
+    Screen("today", "/today"),
+    Screen("today-detail", "/today", prepare=open_detail),
+    Screen("log-a-day", "/entries/new"),
+    Screen("log-a-day-errors", "/entries/new", prepare=submit_empty),
+    Screen("history", "/entries"),
+    Screen("history-edit-in-place", "/entries", prepare=edit_in_place),
+    Screen("edit", "/entries/{entry}/edit"),
+    Screen("delete", "/entries/{entry}/delete"),
+    Screen("account", "/account"),
+    Screen("password", "/account/password"),
+    Screen("not-found", "/no-such-page", status=404),
+]
+
+# (viewport, dark theme, run axe): axe on both phones, and in the dark theme for its contrast;
+# the desktop gets the layout checks and a screenshot.
+VARIANTS = {"phone-360": ("phone-360", False, True), "phone-360-dark": ("phone-360", True, True),
+            "phone-390": ("phone-390", False, True), "desktop": ("desktop", False, False)}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_page_passes_every_check(variant, contexts, diarist):
+    """One context for the patient and one for a visitor, shared by all pages: contexts are slow."""
+    viewport_name, dark, axe = VARIANTS[variant]
+    viewport = VIEWPORTS[viewport_name]
+    patient = contexts.open(viewport, dark=dark, storage_state=diarist.storage_state)
+    visitor = contexts.open(viewport, dark=dark)
+    problems = []
+    for screen in SCREENS:
+        page = (patient if screen.logged_in else visitor).new_page()
+        response = page.goto(screen.path.format(entry=diarist.entry_ids[0]))
+        assert response.status == screen.status, (screen.name, response.status)
+        if screen.prepare:
+            screen.prepare(page)
+        problems += check_page(page, f"{screen.name}-{variant}", axe=axe)
+        page.close()
+    assert problems == [], "\n".join(problems)
