@@ -74,14 +74,19 @@ class Watch:
     def attach(self, page: Page) -> None:
         page.on("console", lambda message: self.console(page, message))
         page.on("pageerror", lambda error: self.problems.append(f"{page.url}: JS error: {error}"))
-        page.on("requestfailed", lambda request: None if self.offline else self.problems.append(
-            f"{page.url}: {request.url} failed: {request.failure}"))
+        page.on("requestfailed", lambda request: self.request_failed(page, request))
         page.on("response", self.response)
 
     def console(self, page: Page, message) -> None:
         if message.type != "error" or STATUS_MESSAGE.match(message.text) or self.offline:
             return
         self.problems.append(f"{page.url}: console error: {message.text}")
+
+    def request_failed(self, page: Page, request) -> None:
+        # ERR_ABORTED: the page moved on before a load finished (the browser cancelled it).
+        if self.offline or request.failure == "net::ERR_ABORTED":
+            return
+        self.problems.append(f"{page.url}: {request.url} failed: {request.failure}")
 
     def response(self, response: Response) -> None:
         if response.request.resource_type == "document" or (
@@ -105,8 +110,11 @@ def go_offline(context: BrowserContext, watch: Watch) -> None:
 LAYOUT_CHECK = """() => {
   const problems = [];
   const root = document.documentElement;
-  if (root.scrollWidth > window.innerWidth) {
-    problems.push(`the page is ${root.scrollWidth}px wide on a ${window.innerWidth}px screen`);
+  // A phone zooms out to fit wide content, which makes innerWidth grow with it: compare with the
+  // layout viewport and the screen too.
+  const screenWidth = Math.min(window.innerWidth, root.clientWidth, screen.width);
+  if (root.scrollWidth > screenWidth) {
+    problems.push(`the page is ${root.scrollWidth}px wide on a ${screenWidth}px screen`);
   }
   const describe = (element) => `${element.tagName.toLowerCase()} "${(element.innerText || element.value || element.name || "").trim().slice(0, 40)}"`;
   // A link inside running text is exempt from the size rule (WCAG 2.5.8, "inline").
