@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from diary.days import today_in
 from diary.db import make_engine
-from diary.models import Entry, EntrySideEffect, User
+from diary.models import Entry, EntrySideEffect, ShareLink, User
 
 from tests.browser.pages import SCREENSHOTS, VIEWPORTS, Viewport, Watch, daytime_zone, watch_context
 
@@ -166,6 +166,8 @@ class Diarist:
     patient: Patient
     storage_state: dict
     entry_ids: list[int]  # newest first
+    share_link_id: int
+    share_path: str  # /s/<token>: what the clinician opens
 
 
 def full_entry(day, pain: int) -> dict:
@@ -177,7 +179,8 @@ def full_entry(day, pain: int) -> dict:
 
 @pytest.fixture(scope="session")
 def diarist(browser, live_server, time_zone) -> Diarist:
-    """Registered through the real form; six past days logged through the real POST, with CSRF."""
+    """Registered through the real form; six past days logged through the real POST, with CSRF;
+    a share link made through the sharing page."""
     patient = Patient(email=f"diarist.{os.getpid()}@example.com", name="Dana")
     context = browser.new_context(base_url=live_server.url, timezone_id=time_zone)
     watch = watch_context(context)
@@ -198,10 +201,16 @@ def diarist(browser, live_server, time_zone) -> Diarist:
     page.goto("/entries")
     entry_ids = [int(row.get_attribute("id").removeprefix("entry-"))
                  for row in page.locator(".entry-row").all()]
+    page.goto("/share")
+    page.fill("#label", "Dr. Lin, pain clinic")
+    with page.expect_navigation():
+        page.click("button.button-primary")
+    share_link_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    share_path = "/s/" + page.input_value("#share-url").rsplit("/s/", 1)[1]
     state = context.storage_state()
     context.close()
     assert watch.problems == []
-    return Diarist(patient, state, entry_ids)
+    return Diarist(patient, state, entry_ids, share_link_id, share_path)
 
 
 class Database:
@@ -219,6 +228,11 @@ class Database:
         with Session(self.engine) as session:
             return list(session.exec(select(Entry).join(User, Entry.patient_id == User.id)
                                      .where(User.email == email).order_by(Entry.day)))
+
+    def share_links(self, email: str) -> list[ShareLink]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(ShareLink).join(User, ShareLink.patient_id == User.id)
+                                     .where(User.email == email).order_by(ShareLink.id)))
 
     def side_effects(self, entry_id: int) -> dict[str, int]:
         with Session(self.engine) as session:

@@ -138,3 +138,36 @@ def test_a_second_device_logs_in_and_sees_the_same_diary(contexts, new_patient, 
     [row] = laptop.locator(".entry-row").all()
     assert today_in(time_zone).strftime("%A %-d %B %Y") in row.inner_text()
     assert "Average pain 4" in " ".join(row.inner_text().split())
+
+
+def test_a_share_link_opens_in_a_fresh_browser_and_is_dead_once_revoked(contexts, new_patient, database):
+    patient, state = new_patient("Eve")
+    page = contexts.open(VIEWPORTS["phone-360"], storage_state=state).new_page()
+    page.goto("/today")
+    tap(page, "#pain_avg-5")
+    tap(page, "button.button-primary")
+    saved(page, "Saved: pain 5")
+    with page.expect_navigation():
+        tap(page, "nav >> text=Share")
+    page.fill("#label", "Dr. Lin")
+    with page.expect_navigation():
+        tap(page, "button.button-primary")
+    link_url = page.input_value("#share-url")
+    [link] = database.share_links(patient.email)
+    assert (link.label, link.revoked_at) == ("Dr. Lin", None)
+
+    clinician = contexts.open(VIEWPORTS["desktop"]).new_page()
+    assert clinician.goto(link_url).status == 200
+    assert clinician.locator("h1").inner_text() == f"Pain diary summary: {patient.name}"
+    assert patient.email not in clinician.content()
+
+    with page.expect_navigation():
+        tap(page, "text=Stop this link")
+    with page.expect_navigation():
+        tap(page, "button.button-danger")
+    expect(page.locator(".flash-success")).to_contain_text("no longer works")
+    assert database.share_links(patient.email)[0].revoked_at is not None
+
+    assert clinician.reload().status == 410
+    assert clinician.locator("h1").inner_text() == "This link has expired or was revoked"
+    assert patient.name not in clinician.inner_text("main")

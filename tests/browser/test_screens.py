@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 @dataclass(frozen=True)
 class Screen:
     name: str  # screenshot file name: test-artifacts/screenshots/<name>-<viewport>[-dark].png
-    path: str  # may use {entry}: the diarist's newest entry
+    path: str  # may use {entry} (the diarist's newest entry), {link} and {share} (their share link)
     logged_in: bool = True
     status: int = 200
     prepare: Callable[[Page], None] | None = None  # bring the page into the state to check
@@ -32,7 +32,7 @@ def open_detail(page: Page) -> None:
 
 def submit_empty(page: Page) -> None:
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
 
 
 def edit_in_place(page: Page) -> None:
@@ -56,28 +56,41 @@ SCREENS = [
     Screen("account", "/account"),
     Screen("password", "/account/password"),
     Screen("not-found", "/no-such-page", status=404),
+    Screen("share", "/share"),
+    Screen("share-errors", "/share", prepare=submit_empty),
+    Screen("share-link", "/share/{link}"),
+    Screen("share-revoke", "/share/{link}/revoke"),
+    Screen("report", "/report"),
+    Screen("clinician-view", "{share}", logged_in=False),
+    Screen("export", "/export"),
+    Screen("import", "/import"),
 ]
 
-# (viewport, dark theme, run axe): axe on both phones, and in the dark theme for its contrast;
+# viewport: (themes, run axe). axe on both phones, and in the dark theme too for its contrast
+# (switched on the same page: loading a page and axe again would double the time);
 # the desktop gets the layout checks and a screenshot.
-VARIANTS = {"phone-360": ("phone-360", False, True), "phone-360-dark": ("phone-360", True, True),
-            "phone-390": ("phone-390", False, True), "desktop": ("desktop", False, False)}
+VARIANTS = {"phone-360": (("light", "dark"), True), "phone-390": (("light",), True),
+            "desktop": (("light",), False)}
 
 
-@pytest.mark.parametrize("variant", list(VARIANTS))
-def test_every_page_passes_every_check(variant, contexts, diarist):
+@pytest.mark.parametrize("viewport_name", list(VARIANTS))
+def test_every_page_passes_every_check(viewport_name, contexts, diarist):
     """One context for the patient and one for a visitor, shared by all pages: contexts are slow."""
-    viewport_name, dark, axe = VARIANTS[variant]
+    themes, axe = VARIANTS[viewport_name]
     viewport = VIEWPORTS[viewport_name]
-    patient = contexts.open(viewport, dark=dark, storage_state=diarist.storage_state)
-    visitor = contexts.open(viewport, dark=dark)
+    patient = contexts.open(viewport, storage_state=diarist.storage_state)
+    visitor = contexts.open(viewport)
     problems = []
     for screen in SCREENS:
         page = (patient if screen.logged_in else visitor).new_page()
-        response = page.goto(screen.path.format(entry=diarist.entry_ids[0]))
+        response = page.goto(screen.path.format(entry=diarist.entry_ids[0], link=diarist.share_link_id,
+                                                share=diarist.share_path))
         assert response.status == screen.status, (screen.name, response.status)
         if screen.prepare:
             screen.prepare(page)
-        problems += check_page(page, f"{screen.name}-{variant}", axe=axe)
+        for theme in themes:
+            page.emulate_media(color_scheme=theme)
+            suffix = "-dark" if theme == "dark" else ""
+            problems += check_page(page, f"{screen.name}-{viewport_name}{suffix}", axe=axe)
         page.close()
     assert problems == [], "\n".join(problems)
