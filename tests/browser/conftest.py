@@ -67,7 +67,9 @@ def live_server(tmp_path_factory):
     server.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# "package": Playwright's sync API allows one instance at a time, so the browser is closed when
+# the tests of this folder end and other folders may start their own.
+@pytest.fixture(scope="package")
 def browser():
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's screenshots, none stale
     with sync_playwright() as playwright:
@@ -177,7 +179,7 @@ def full_entry(day, pain: int) -> dict:
             "notes": "Infusion day. Tired in the evening but the pain eased."}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def diarist(browser, live_server, time_zone) -> Diarist:
     """Registered through the real form; six past days logged through the real POST, with CSRF;
     a share link made through the sharing page."""
