@@ -64,6 +64,18 @@ SCREENS = [
     Screen("clinician-view", "{share}", logged_in=False),
     Screen("export", "/export"),
     Screen("import", "/import"),
+    Screen("treatments", "/treatments/"),
+    Screen("series-new", "/treatments/series/new"),
+    Screen("infusion-new", "/treatments/infusions/new"),
+    Screen("medications", "/treatments/medications/"),
+    Screen("medication-new", "/treatments/medications/new"),
+    Screen("medications-day", "/treatments/medications/day"),
+    Screen("therapies", "/treatments/therapies/"),
+    Screen("trends", "/trends/"),
+    Screen("trends-timeline", "/trends/timeline"),
+    Screen("trends-side-effects", "/trends/side-effects"),
+    Screen("trends-how", "/trends/how"),
+    Screen("trends-settings", "/trends/settings"),  # treatments and trends: from main, checked here
 ]
 
 # viewport: (themes, run axe). axe on both phones, and in the dark theme too for its contrast
