@@ -30,7 +30,8 @@ bp = Blueprint("sharing", __name__)
 
 bp.add_app_template_filter(dose_range)
 
-NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
+NEW_LINK_KEY = "new_share_link"
+REPORT_CHART_HEIGHTS = {"timeline": 380, "before_after": 300}  # px  # the token waits in the session until it is shown, once
 
 
 def public_url(token: str) -> str:
@@ -111,6 +112,9 @@ def render_report(report, **context) -> str:
                                               max(days))
     if report.trends.series:
         charts["before_after"] = figures.before_after(report.trends)
+    for name, height in REPORT_CHART_HEIGHTS.items():
+        if name in charts:  # shorter than on the trends pages: both fit on the second A4 page
+            charts[name]["layout"]["height"] = height
     return render_template("sharing/report.html", report=report, charts=charts,
                            pgic_names=CHOICE_NAMES["pgic"], **context)
 

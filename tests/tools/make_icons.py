@@ -1,6 +1,6 @@
 """Draw the app icons (a diary page on the diary's blue) as PNG files, with only the standard library.
 
-Run from the repository root: ``python3 tools/make_icons.py``. It writes static/icons/*.png; the
+Run from the repository root: ``python3 tests/tools/make_icons.py``. It writes static/icons/*.png; the
 files are committed, so the app needs nothing of this at run time.
 """
 
