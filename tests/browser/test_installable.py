@@ -159,3 +159,19 @@ def test_the_quick_log_page_weighs_under_60_kb_and_a_second_visit_loads_almost_n
     static_bytes = {url: size for url, size in network.bytes.items() if "/static/" in url}
     print(f"second visit, bytes over the network: {network.bytes}")
     assert static_bytes and set(static_bytes.values()) == {0}  # every static file from the cache
+
+
+CHART_PAGE_BUDGET = 450 * 1024  # issue 6: a chart page with plotly, every resource gzip-compressed
+
+
+def test_a_chart_page_weighs_under_450_kb_with_plotly(contexts, diarist):
+    context = contexts.open(PHONE, storage_state=diarist.storage_state)
+    page = context.new_page()
+    weigher = Weigher(page)
+    page.goto("/trends/timeline", wait_until="networkidle")
+    page.wait_for_selector(".chart-drawn .main-svg")  # the chart really drew
+    sizes = weigher.gzip_sizes()
+    total = sum(sizes.values())
+    print(f"\nchart page: {total} bytes gzip in {len(sizes)} resources: {sizes}")
+    assert any("plotly-basic-4.1.1.min.js" in url for url in sizes)
+    assert total <= CHART_PAGE_BUDGET
