@@ -15,6 +15,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from diary import versions  # noqa: F401  registers the data-version listeners on every session
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 

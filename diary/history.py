@@ -1,12 +1,18 @@
 """Load a patient's whole history from the database as the plain data of diary.trends.history.
 
 One query per table, never one per day: the series page, the charts, the clinician report and the
-exports all start from this, for histories of years.
+exports all start from this, for histories of years. Building a three-year history and analysing it
+costs tens of milliseconds, so each process keeps the last few, keyed by the patient's data version
+(diary.versions, bumped with every change to their rows), today, time zone and window settings:
+reading an unchanged history again costs one indexed query.
 """
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
+from dataclasses import replace
 from datetime import date
 
+from flask import current_app
 from sqlmodel import select
 
 from diary.days import today_in
@@ -17,6 +23,7 @@ from diary.models import (
 )
 from diary.treatments.forms import CHOICE_NAMES
 from diary.treatments.mme import Dose, day_mme
+from diary.trends.analysis import Trends, analyse
 from diary.trends.history import (
     DayEntry, History, InfusionRecord, SeriesRecord, TherapyRecord,
 )
@@ -83,3 +90,74 @@ def load_mme(patient_id: int):
         doses[day].append(Dose(drug=medication.drug, amount=amount, unit=medication.unit,
                                name=medication.name))
     return {day: day_mme(day_doses).total for day, day_doses in sorted(doses.items())}
+
+
+CACHE_SIZE = 32  # histories and analyses per process; a three-year one is a few MB
+
+
+class Recent:
+    """A small least-recently-used map, safe to share between a worker's threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key, build):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = build()  # outside the lock: two threads may build the same value, never a wrong one
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+def caches() -> tuple[Recent, Recent, Recent]:
+    """This app's histories, analyses and what views derive from them. Per app, as ids and
+    versions are per database."""
+    return current_app.extensions.setdefault(
+        "diary_histories", (Recent(CACHE_SIZE), Recent(CACHE_SIZE), Recent(CACHE_SIZE)))
+
+
+def data_version(patient_id: int) -> int:
+    # From the database, not the logged-in User object, which may predate a write. Read before the
+    # load: a write committed in between leaves newer data under the older key, never older data
+    # under the newer one, and the next request reads the newer key and loads again.
+    return get_session().scalar(select(User.data_version).where(User.id == patient_id))
+
+
+def history_key(patient: User) -> tuple:
+    """What a loaded history depends on: the patient's data, today, time zone and window settings."""
+    return (patient.id, data_version(patient.id), today_in(patient.time_zone), patient.time_zone,
+            patient.trends_before_days, patient.trends_after_days)
+
+
+def cached_load(patient: User, key: tuple) -> History:
+    # The key's today, in case midnight passed while loading.
+    return caches()[0].get(key, lambda: replace(load_history(patient), today=key[2]))
+
+
+def patient_history(patient: User) -> History:
+    """``load_history``, reused while nothing of the patient's changed. Shared: never modify it."""
+    return cached_load(patient, history_key(patient))
+
+
+def analysed_history(patient: User, key: tuple | None = None) -> tuple[History, Trends]:
+    """The patient's history and its analysis, reused like the history."""
+    key = key or history_key(patient)
+
+    def build():
+        history = cached_load(patient, key)
+        return history, analyse(history)
+
+    return caches()[1].get(key, build)
+
+
+def derived(key: tuple, build):
+    """Something built from a history alone (a chart's JSON), under its history_key followed by
+    whatever else it depends on."""
+    return caches()[2].get(key, build)

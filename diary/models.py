@@ -51,6 +51,9 @@ class User(SQLModel, table=True):
     # Days before the first and after the last infusion that a series is compared over (7-28).
     trends_before_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
     trends_after_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
+    # Bumped in the same transaction as any change to a row the patient owns (diary.versions):
+    # the key under which a loaded history and its analysis may be reused.
+    data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
 
     # flask-login's user interface

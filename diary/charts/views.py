@@ -2,7 +2,7 @@
 "How these numbers are computed". Thin: load the history, analyse it, build figures, render.
 
 Every page analyses the patient's whole history once (diary.trends.analysis), from one load
-(diary.history.load_history, a query per table). Figures are embedded in the page as JSON.
+(diary.history.analysed_history: a query per table, or none while nothing changed). Figures are embedded in the page as JSON.
 """
 
 import json
@@ -14,9 +14,8 @@ from flask_login import current_user, login_required
 from diary.charts import figures
 from diary.db import get_session
 from diary.forms import FormReader
-from diary.history import load_history
+from diary.history import analysed_history, derived, history_key
 from diary.treatments.forms import CHOICE_NAMES
-from diary.trends.analysis import analyse
 from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
 from diary.trends.durability import trailing_mean
 from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
@@ -31,9 +30,7 @@ DEFAULT_RANGE = "90"
 
 def patient_trends():
     """The logged-in patient's history with their window settings, and its analysis."""
-    patient = current_user._get_current_object()
-    history = load_history(patient)  # with the patient's window settings
-    return history, analyse(history)
+    return analysed_history(current_user._get_current_object())
 
 
 def timeline_range(history, key: str):
@@ -138,8 +135,12 @@ def side_effects():
 @bp.route("/figures/<name>.json")
 @login_required
 def figure_json(name: str):
-    history, trends = patient_trends()
-    return as_json(chart_figure(name, history, trends)), 200, {"Content-Type": "application/json"}
+    patient = current_user._get_current_object()
+    key = history_key(patient)
+    # The figure depends on the analysis and the query string only: built once per version.
+    body = derived((*key, name, tuple(sorted(request.args.items()))),
+                   lambda: as_json(chart_figure(name, *analysed_history(patient, key))))
+    return body, 200, {"Content-Type": "application/json"}
 
 
 def class_bands() -> list[tuple[str, str]]:

@@ -19,7 +19,7 @@ from diary.db import get_session
 from diary.days import today_in
 from diary.errors import render_error
 from diary.forms import FormReader
-from diary.history import load_history
+from diary.history import patient_history
 from diary.models import ShareLink, User
 from diary.sharing import export, links
 from diary.sharing.fhir import fhir_bundle
@@ -122,7 +122,7 @@ def render_report(report, **context) -> str:
 @bp.route("/report")
 @login_required
 def own_report():
-    report = build_report(current_user.display_name, load_history(current_user))
+    report = build_report(current_user.display_name, patient_history(current_user))
     return render_report(report, shared=False)
 
 
@@ -137,7 +137,7 @@ def shared(token: str):
         return private(make_response(body, status))
     links.record_opening(share_link)
     patient = get_session().get(User, share_link.patient_id)
-    history = restricted_to(load_history(patient), share_link.period_start, share_link.period_end)
+    history = restricted_to(patient_history(patient), share_link.period_start, share_link.period_end)
     report = build_report(patient.display_name, history)
     response = make_response(render_report(report, shared=True, link=share_link))
     return private(response)
@@ -164,7 +164,7 @@ def export_csv():
 @bp.route("/export/fhir.json")
 @login_required
 def export_fhir():
-    bundle = fhir_bundle(current_user.id, current_user.display_name, load_history(current_user))
+    bundle = fhir_bundle(current_user.id, current_user.display_name, patient_history(current_user))
     response = make_response(json.dumps(bundle, default=json_number, indent=1))
     response.headers["Content-Type"] = "application/fhir+json"
     filename = f"pain-diary-fhir-{today_in(current_user.time_zone).isoformat()}.json"

@@ -1,0 +1,118 @@
+"""The patient's data version: one number, bumped whenever a row the patient owns changes.
+
+A loaded history and its analysis can be reused for as long as the version is the same
+(diary.history). So the version is bumped in one place, for every session, in the same
+transaction as the change: ORM writes are seen after each flush; Core statements run through
+a session (the CSV import's inserts, the bulk deletes of side effects and doses) are seen before
+they execute, while the rows they touch can still be found. The patient-owned tables are found
+from the metadata as the export finds them, so a table added later is covered without anyone
+remembering. SQL written by hand around the session (none in the app) would have to bump it too.
+"""
+
+from functools import cache
+
+from sqlalchemy import Table, event, inspect, select, update
+from sqlalchemy.orm import Session
+
+@cache
+def owned_tables() -> dict[str, Table]:
+    from diary.sharing.export import patient_tables  # late: export needs diary.db, which needs us
+
+    return {table.name: table for table in patient_tables()}
+
+
+def parent_key(table: Table):
+    """The foreign key leading from a child table towards its owning patient."""
+    owned = owned_tables()
+    return next(fk for fk in sorted(table.foreign_keys, key=lambda fk: fk.parent.name)
+                if fk.column.table.name in owned)
+
+
+def owner_select(table: Table):
+    """SELECT the owning patient's id of rows of ``table``, joined up through its parents."""
+    joined, current = table, table
+    while "patient_id" not in current.c:
+        fk = parent_key(current)
+        joined = joined.join(fk.column.table, fk.parent == fk.column)
+        current = fk.column.table
+    return select(current.c.patient_id).select_from(joined)
+
+
+def owners_of_values(connection, table: Table, rows: list[dict]) -> set[int]:
+    """Owners of rows given as column values (being inserted, or as they were or are now)."""
+    if "patient_id" in table.c:
+        return {row["patient_id"] for row in rows if row.get("patient_id") is not None}
+    fk = parent_key(table)
+    parent_ids = {row[fk.parent.name] for row in rows if row.get(fk.parent.name) is not None}
+    if not parent_ids:
+        return set()
+    parent = fk.column.table
+    return set(connection.scalars(owner_select(parent).where(parent.c.id.in_(parent_ids))))
+
+
+def bump(connection, patient_ids: set[int]) -> None:
+    if patient_ids:
+        patients = patient_table()
+        connection.execute(update(patients).where(patients.c.id.in_(sorted(patient_ids)))
+                           .values(data_version=patients.c.data_version + 1))
+
+
+@cache
+def patient_table() -> Table:
+    from sqlmodel import SQLModel
+
+    return SQLModel.metadata.tables["patient"]
+
+
+def flushed_rows(session: Session) -> dict[Table, list[dict]]:
+    """Each flushed owned row's key columns, with old values too where an update moved them."""
+    rows: dict[Table, list[dict]] = {}
+    owned = owned_tables()
+    changed = [*session.new, *session.deleted,
+               *(item for item in session.dirty if session.is_modified(item, include_collections=False))]
+    for item in changed:
+        state = inspect(item)
+        table = state.mapper.local_table
+        if table.name not in owned:
+            continue
+        keys = ["patient_id"] if "patient_id" in table.c else [parent_key(table).parent.name]
+        for key in keys:
+            history = state.attrs[key].history
+            for value in (*history.added, *history.unchanged, *history.deleted):
+                rows.setdefault(table, []).append({key: value})
+    return rows
+
+
+@event.listens_for(Session, "after_flush")
+def bump_after_flush(session: Session, flush_context) -> None:
+    # After the flush new rows have their ids and parents; new/dirty/deleted and attribute
+    # histories still show what was flushed.
+    connection = session.connection()
+    owners: set[int] = set()
+    for table, rows in flushed_rows(session).items():
+        owners |= owners_of_values(connection, table, rows)
+    bump(connection, owners)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def bump_before_statement(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = state.statement.table
+    if getattr(table, "name", None) not in owned_tables():
+        return
+    table = owned_tables()[table.name]
+    connection = state.session.connection()
+    if state.is_insert:
+        given = state.parameters  # a bulk insert's rows, or else the statement's own values
+        rows = (given if isinstance(given, list) else [given]) if given else [
+            dict(state.statement.compile().params)]
+        owners = owners_of_values(connection, table, rows)
+    else:
+        query = owner_select(table)
+        if state.statement.whereclause is not None:
+            query = query.where(state.statement.whereclause)
+        owners = set(connection.scalars(query))
+        if state.is_update:  # values moving rows to another owner (never done; cheap to cover)
+            owners |= owners_of_values(connection, table, [dict(state.statement.compile().params)])
+    bump(connection, owners)
