@@ -2,13 +2,15 @@
 
 1. Seeds a fresh SQLite database (tests/benchmark/seed.py): a heavy patient with three years of
    diary, 12 series of 6 infusions and daily medications, plus 200 lighter patients.
-2. Starts gunicorn with the production config (gunicorn.conf.py) on 127.0.0.1 and drives each page
-   with wrk from another process for a fixed time: requests/s and p50/p95/p99 latency.
+2. Starts gunicorn with the production config (gunicorn.conf.py) and the real app (wsgi:app) on
+   127.0.0.1 and drives each page with wrk from another process for a fixed time: requests/s and
+   p50/p95/p99 latency.
 3. In the same run, the same gunicorn setup serving a bare Flask "hello world": the ceiling, and
    each page's throughput as a share of it.
 4. In the same run, the naive timeline (a plotly.express figure rendered with to_html, plotly.js
-   included, on every request) against ours (the figure as plain JSON): time and bytes.
-5. Resident memory of each worker after the load.
+   included, on every request) against ours (the figure as plain JSON): time and bytes. It runs in
+   a server of its own after the diary's, so pandas and plotly never sit in the diary's workers.
+5. Resident memory of each diary worker after the load.
 Writes tests/benchmark/results/latest.md and latest.json. Only 127.0.0.1 is ever contacted.
 """
 
@@ -150,16 +152,22 @@ def prepare(workdir: Path) -> tuple[dict, str]:
     return env, token
 
 
-def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, dict, list[float]]:
+def logged_in(base: str) -> Browser:
     from tests.benchmark.seed import HEAVY_EMAIL, PASSWORD
 
+    browser = Browser(base)
+    browser.post("/login", {"email": HEAVY_EMAIL, "password": PASSWORD,
+                            "csrf_token": browser.csrf("/login")})
+    return browser
+
+
+def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, int, list[float]]:
+    """The real app (wsgi:app) alone, so its workers' memory is the diary's own."""
     port = free_port()
-    server = start_server("tests.benchmark.naive:app", port, env, workdir / "diary.log")
+    server = start_server("wsgi:app", port, env, workdir / "diary.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        browser = Browser(base)
-        browser.post("/login", {"email": HEAVY_EMAIL, "password": PASSWORD,
-                                "csrf_token": browser.csrf("/login")})
+        browser = logged_in(base)
         today_page = browser.get("/today")
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', today_page).group(1)
         entry_action = re.search(r'class="entry-form" method="post" action="([^"]+)"', today_page).group(1)
@@ -172,16 +180,26 @@ def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, dict, lis
             "before/after page (/trends/)": wrk(f"{base}/trends/", workdir, cookie),
             "clinician share view": wrk(f"{base}/s/{token}", workdir),
             "posting an entry": wrk(f"{base}{entry_action}", workdir, cookie, post_body=body, csrf=csrf),
-            "naive timeline (plotly.express to_html)": wrk(f"{base}/naive/timeline", workdir, cookie),
         }
-        sizes = {
-            "ours": len(browser.opener.open(f"{base}/trends/figures/timeline.json?range=all").read()),
-            "naive": len(browser.opener.open(f"{base}/naive/timeline").read()),
-        }
+        size = len(browser.opener.open(f"{base}/trends/figures/timeline.json?range=all").read())
         memory = worker_memory_mb(server.pid)
     finally:
         stop_server(server)
-    return pages, sizes, memory
+    return pages, size, memory
+
+
+def measure_naive(env: dict, workdir: Path) -> tuple[dict, int]:
+    """The naive timeline in a server of its own, after the diary's: pandas and plotly stay out of it."""
+    port = free_port()
+    server = start_server("tests.benchmark.naive:app", port, env, workdir / "naive.log")
+    base = f"http://127.0.0.1:{port}"
+    try:
+        browser = logged_in(base)
+        result = wrk(f"{base}/naive/timeline", workdir, browser.cookie_header())
+        size = len(browser.opener.open(f"{base}/naive/timeline").read())
+    finally:
+        stop_server(server)
+    return result, size
 
 
 def measure_ceiling(env: dict, workdir: Path) -> dict:
@@ -214,7 +232,8 @@ def markdown(report: dict) -> str:
               f"Timeline, ours against the naive way: {naive['p50_us'] / max(ours['p50_us'], 1):.0f}× faster "
               f"at the median, {report['bytes']['naive'] / report['bytes']['ours']:.0f}× fewer bytes "
               f"({report['bytes']['ours']:,} against {report['bytes']['naive']:,} bytes per request).",
-              f"Worker resident memory after the load: {', '.join(f'{mb} MB' for mb in report['memory_mb'])}."]
+              f"Diary worker resident memory after the load (the naive timeline runs in a server of its own): "
+              f"{', '.join(f'{mb} MB' for mb in report['memory_mb'])}."]
     return "\n".join(lines) + "\n"
 
 
@@ -225,7 +244,9 @@ def ceiling_ms(result: dict) -> str:
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="diary-bench-"))
     env, token = prepare(workdir)
-    pages, sizes, memory = measure_diary(env, token, workdir)
+    pages, ours, memory = measure_diary(env, token, workdir)
+    pages["naive timeline (plotly.express to_html)"], naive = measure_naive(env, workdir)
+    sizes = {"ours": ours, "naive": naive}
     report = {
         "date": date.today().isoformat(), "cores": os.cpu_count(), "machine": platform.machine(),
         "workers": int(env["DIARY_WORKERS"]), "connections": CONNECTIONS, "seconds": SECONDS,
