@@ -2,7 +2,7 @@
 
 A loaded history and its analysis can be reused for as long as the version is the same
 (diary.history). So the version is bumped in one place, for every session, in the same
-transaction as the change: ORM writes are seen after each flush; Core statements run through
+transaction as the change: ORM writes as each flush begins; Core statements run through
 a session (the CSV import's inserts, the bulk deletes of side effects and doses) are seen before
 they execute, while the rows they touch can still be found. The patient-owned tables are found
 from the metadata as the export finds them, so a table added later is covered without anyone
@@ -64,8 +64,8 @@ def patient_table() -> Table:
     return SQLModel.metadata.tables["patient"]
 
 
-def flushed_rows(session: Session) -> dict[Table, list[dict]]:
-    """Each flushed owned row's key columns, with old values too where an update moved them."""
+def flushing_rows(session: Session) -> dict[Table, list[dict]]:
+    """Each owned row about to be flushed, as its owner column (or parent key), old values too."""
     rows: dict[Table, list[dict]] = {}
     owned = owned_tables()
     changed = [*session.new, *session.deleted,
@@ -75,21 +75,20 @@ def flushed_rows(session: Session) -> dict[Table, list[dict]]:
         table = state.mapper.local_table
         if table.name not in owned:
             continue
-        keys = ["patient_id"] if "patient_id" in table.c else [parent_key(table).parent.name]
-        for key in keys:
-            history = state.attrs[key].history
-            for value in (*history.added, *history.unchanged, *history.deleted):
-                rows.setdefault(table, []).append({key: value})
+        key = "patient_id" if "patient_id" in table.c else parent_key(table).parent.name
+        history = state.attrs[key].load_history()  # loads an expired value, so none is missed
+        rows.setdefault(table, []).extend(
+            {key: value} for value in (*history.added, *history.unchanged, *history.deleted))
     return rows
 
 
-@event.listens_for(Session, "after_flush")
-def bump_after_flush(session: Session, flush_context) -> None:
-    # After the flush new rows have their ids and parents; new/dirty/deleted and attribute
-    # histories still show what was flushed.
+@event.listens_for(Session, "before_flush")
+def bump_before_flush(session: Session, flush_context, instances) -> None:
+    # Before the flush, rows being deleted can still be traced to their owner. Child rows carry
+    # their parent's id (no relationship() sets it later), so new rows can be traced too.
     connection = session.connection()
     owners: set[int] = set()
-    for table, rows in flushed_rows(session).items():
+    for table, rows in flushing_rows(session).items():
         owners |= owners_of_values(connection, table, rows)
     bump(connection, owners)
 

@@ -114,3 +114,19 @@ def test_a_rolled_back_write_leaves_the_version(app):
         session.flush()
         session.rollback()
         assert versions(session, alice) == before
+
+
+def test_an_orm_update_statement_and_an_edit_of_an_expired_row_bump_the_owner(app):
+    alice = make_patient(app, "alice@example.com", "Alice").id
+    entry_model = MODELS["entry"]
+    with Session(app.extensions["diary_engine"]) as session:  # expires every row at each commit
+        ids = build_everything(session, alice)
+        entry = session.get(entry_model, ids["entry"])
+        session.commit()
+        before = versions(session, alice)
+        entry.mood = 3  # patient_id was expired by the commit, not loaded again
+        session.commit()
+        after_edit = versions(session, alice)
+        session.execute(update(entry_model).where(entry_model.id == ids["entry"]).values(pain_avg=1))
+        session.commit()
+        assert before[0] < after_edit[0] < versions(session, alice)[0]
