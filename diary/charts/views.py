@@ -2,7 +2,8 @@
 "How these numbers are computed". Thin: load the history, analyse it, build figures, render.
 
 Every page analyses the patient's whole history once (diary.trends.analysis), from one load
-(diary.history.analysed_history: a query per table, or none while nothing changed). Figures are embedded in the page as JSON.
+(diary.history.analysed_history: a query per table, or none while nothing changed). Figures are
+embedded in the page as JSON; the figure JSON endpoint reuses its body while nothing changed.
 """
 
 import json
@@ -138,7 +139,7 @@ def figure_json(name: str):
     patient = current_user._get_current_object()
     key = history_key(patient)
     # The figure depends on the analysis and the query string only: built once per version.
-    body = derived((*key, name, tuple(sorted(request.args.items()))),
+    body = derived(key, (name, tuple(sorted(request.args.items()))),
                    lambda: as_json(chart_figure(name, *analysed_history(patient, key))))
     return body, 200, {"Content-Type": "application/json"}
 
