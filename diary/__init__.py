@@ -30,7 +30,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     if config:
         app.config.update(config)
 
-    from diary import admin, auth, db, errors, installable, security, server, templating, treatments
+    from diary import (
+        admin, auth, db, errors, installable, ratelimit, security, server, templating, treatments,
+    )
     from diary.charts import views as charts
     from diary.entries import views as entries
     from diary.sharing import views as sharing
@@ -38,6 +40,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     server.init_app(app)
     db.init_app(app)
     security.init_app(app)
+    ratelimit.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     installable.init_app(app)

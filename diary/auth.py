@@ -12,6 +12,7 @@ from diary.db import get_session
 from diary.forms import FormReader
 from diary.models import Invite, User
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
+from diary.ratelimit import login_limit_per_email, login_limit_per_ip, register_limit_per_ip
 from diary.security import hash_password, safe_next, verify_password
 
 bp = Blueprint("auth", __name__)
@@ -65,6 +66,7 @@ def read_time_zone(reader: FormReader) -> str | None:
 
 
 @bp.route("/register", methods=("GET", "POST"))
+@register_limit_per_ip
 def register():
     session = get_session()
     mode = registration_mode(session)
@@ -112,6 +114,8 @@ def read_invite(reader: FormReader, session) -> Invite | None:
 
 
 @bp.route("/login", methods=("GET", "POST"))
+@login_limit_per_ip
+@login_limit_per_email
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", values={}, errors={})

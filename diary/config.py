@@ -108,6 +108,9 @@ SETTINGS = (
             "The diary's public address, like `https://diary.example.org`, used for links that "
             "leave the browser (share links for a clinician). Unset: the address of the request.",
             parse_public_url),
+    Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "memory://",
+            "Where login and share-link attempts are counted. `memory://` counts per server "
+            "process; `redis://host:6379` (or `memcached://`) shares one count across workers."),
 )
 
 

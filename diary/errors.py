@@ -1,6 +1,7 @@
 """Error pages: every failure gets a page in plain words and the right status, never a stack trace."""
 
 from flask import Flask, current_app, render_template
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -33,6 +34,16 @@ def handle_csrf_error(error: CSRFError):
                         "what you typed may need to be entered again.")
 
 
+def handle_rate_limit(error: RateLimitExceeded):
+    """Say how long to wait, from the limit's own window, and nothing about why."""
+    minutes = max(1, -(-error.limit.limit.get_expiry() // 60))
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    body, status = render_error(429, "Too many attempts",
+                                f"For your safety this is paused for a while. Please wait {wait} "
+                                "and try again.")
+    return body, status, {"Retry-After": str(minutes * 60)}
+
+
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error")
     get_session().rollback()
@@ -41,5 +52,6 @@ def handle_unexpected_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(RateLimitExceeded, handle_rate_limit)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
