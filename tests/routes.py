@@ -1,0 +1,220 @@
+"""Walking every route of the app: URLs with real ids, the forms pages offer, and table dumps.
+
+The access-control, CSRF, fuzzing and account-deletion tests all start here, so a route, a form
+or a table added later is covered by them without anyone remembering to list it.
+
+A route with an id in its URL (``<int:entry_id>``) needs a real object of the owner's to point
+at: ``PARAMETER_FACTORIES`` maps each URL parameter name to a function that creates one through
+the app itself, as the patient would. A new parameter name fails the tests until it is added.
+"""
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from sqlalchemy import select as core_select
+from sqlmodel import SQLModel, select
+
+from diary import create_app
+from diary.models import Entry
+from tests.conftest import TEST_CONFIG
+from tests.html import parse
+
+# Routes anyone may open without logging in, by URL rule. Everything else must send an
+# anonymous visitor to the login page (or answer 401). Add the share view and the service
+# worker here when they land, and nothing that shows a patient's data.
+PUBLIC_ROUTES = {
+    "/login",
+    "/register",
+    "/static/<path:filename>",
+    "/health",
+}
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass
+class Route:
+    rule: str
+    method: str
+    arguments: tuple[str, ...]
+    int_arguments: tuple[str, ...]
+
+    def __str__(self):
+        return f"{self.method} {self.rule}"
+
+    def url(self, values: dict) -> str:
+        path = self.rule
+        for argument in self.arguments:
+            path = path.replace(f"<{self.converters[argument]}:{argument}>", str(values[argument]))
+            path = path.replace(f"<{argument}>", str(values[argument]))
+        return path
+
+    converters: dict = field(default_factory=dict, repr=False)
+
+
+def routes_of(app) -> list[Route]:
+    """Every (rule, method) pair the app answers, HEAD and OPTIONS aside (Flask adds those)."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        converters = {name: type(converter).__name__ for name, converter in rule._converters.items()}
+        names = {"IntegerConverter": "int", "UnicodeConverter": "string", "PathConverter": "path",
+                 "AnyConverter": "any", "FloatConverter": "float", "UUIDConverter": "uuid"}
+        spelled = {argument: names.get(kind, kind) for argument, kind in converters.items()}
+        int_arguments = tuple(a for a, kind in converters.items() if kind == "IntegerConverter")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append(Route(rule.rule, method, tuple(sorted(rule.arguments)), int_arguments,
+                                spelled))
+    return sorted(routes, key=lambda route: (route.rule, route.method))
+
+
+def all_routes() -> list[Route]:
+    """The routes of an app built only to read its URL map (at collection time)."""
+    instance = tempfile.mkdtemp(prefix="diary-routes-")
+    return routes_of(create_app({**TEST_CONFIG, "DATABASE_URL": "sqlite://"}, instance_path=instance))
+
+
+# --- Objects to point the URLs at ---------------------------------------------------------------
+
+class Diary:
+    """Creates objects of one patient through the app, using that patient's logged-in client."""
+
+    def __init__(self, client, db, patient):
+        self.client, self.db, self.patient = client, db, patient
+        self.next_day = date(2026, 1, 1)
+        self.ids: dict[str, int] = {}  # one object per parameter name, shared by all routes
+
+    def day(self) -> str:
+        self.next_day += timedelta(days=1)
+        return self.next_day.isoformat()
+
+
+def make_entry(diary: Diary) -> int:
+    day = diary.day()
+    response = diary.client.post("/entries", data={
+        "day": day, "pain_avg": "7", "pain_worst": "9", "mood": "3", "se_nausea": "moderate",
+        "se_other": "mild", "se_other_text": "secret-side-effect", "notes": "secret-note"})
+    assert response.status_code == 302, f"could not create an entry: {response.status_code}"
+    diary.db.expire_all()
+    return diary.db.exec(select(Entry.id).where(Entry.patient_id == diary.patient.id,
+                                                Entry.day == date.fromisoformat(day))).one()
+
+
+# URL parameter name -> function creating the patient's object and returning its id.
+PARAMETER_FACTORIES = {
+    "entry_id": make_entry,
+}
+
+
+def values_for(route: Route, diary: Diary) -> dict:
+    """Real ids of the patient's objects for every argument of the route."""
+    values = {}
+    for argument in route.arguments:
+        if argument in route.int_arguments:
+            if argument not in PARAMETER_FACTORIES:
+                pytest.fail(f"{route}: no factory for the URL parameter {argument!r}; add one to "
+                            "PARAMETER_FACTORIES in tests/routes.py so that this route's access "
+                            "control is tested")
+            if argument not in diary.ids:
+                diary.ids[argument] = PARAMETER_FACTORIES[argument](diary)
+            values[argument] = diary.ids[argument]
+        else:
+            values[argument] = "css/app.css" if argument == "filename" else "not-a-real-token"
+    return values
+
+
+# --- Forms and query parameters the pages offer -------------------------------------------------
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: dict[str, str]  # name -> value as the page fills it in
+    options: dict[str, list[str]]  # name -> every value the page offers (radios, selects)
+
+
+def forms_in(response, page_path: str) -> list[Form]:
+    forms = []
+    for node in parse(response).find_all("form"):
+        action = urlsplit(node.get("action") or page_path).path or page_path
+        fields, options = {}, {}
+        for element in node.find_all(["input", "select", "textarea"]):
+            name = element.get("name")
+            if not name or element.get("type") in ("submit", "button"):
+                continue
+            if element.name == "select":
+                choices = [option.get("value", option.get_text()) for option in element.find_all("option")]
+                options[name] = choices
+                chosen = element.find("option", selected=True)
+                fields[name] = chosen.get("value") if chosen else (choices[0] if choices else "")
+            elif element.get("type") in ("radio", "checkbox"):
+                options.setdefault(name, []).append(element.get("value", "on"))
+                if element.has_attr("checked"):
+                    fields[name] = element.get("value", "on")
+                else:
+                    fields.setdefault(name, "")
+            elif element.name == "textarea":
+                fields[name] = element.get_text()
+            else:
+                fields[name] = element.get("value", "")
+        forms.append(Form(action, (node.get("method") or "get").upper(), fields, options))
+    return forms
+
+
+def query_names_in(response) -> dict[str, set[str]]:
+    """Path -> query parameter names, from every link, htmx attribute and GET form on a page."""
+    names: dict[str, set[str]] = {}
+    page = parse(response)
+    for attribute in ("href", "hx-get", "action"):
+        for node in page.find_all(attrs={attribute: True}):
+            parts = urlsplit(node[attribute])
+            if parts.netloc or not parts.path.startswith("/"):
+                continue
+            found = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+            if node.name == "form" and (node.get("method") or "get").lower() == "get":
+                found |= {element["name"] for element in node.find_all(attrs={"name": True})}
+            names.setdefault(parts.path, set()).update(found - {"v"})  # v: static file version
+    return names
+
+
+def changed(form: Form) -> dict[str, str]:
+    """The form filled in differently from what the page shows, so an accepted write would show."""
+    data = {}
+    for name, value in form.fields.items():
+        others = [option for option in form.options.get(name, []) if option not in ("", value)]
+        if others:
+            data[name] = others[0]
+        elif name == "csrf_token" or name == "day":
+            data[name] = value
+        else:
+            data[name] = (value or "") + " changed"
+    return data
+
+
+def forms_by_action(client, routes: list[Route], diary: Diary) -> dict[str, Form]:
+    """The forms on every page the client can open, by the path they send to."""
+    forms = {}
+    for route in routes:
+        if route.method != "GET" or route.rule.startswith("/static"):
+            continue
+        url = route.url(values_for(route, diary))
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                for form in forms_in(response, url):
+                    forms.setdefault(form.action, form)
+    return forms
+
+
+# --- Everything in the database -----------------------------------------------------------------
+
+def dump(engine) -> dict[str, list[tuple]]:
+    """Every row of every table the models declare, in a stable order."""
+    tables = {}
+    with engine.connect() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            rows = connection.execute(core_select(table)).all()
+            tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
+    return tables

@@ -1,0 +1,139 @@
+"""Nobody gets in where they don't belong, checked over every route of the app.
+
+The routes come from ``app.url_map`` at collection time, so a route added later is covered
+without anyone listing it: anonymous visitors are sent to log in (outside ``PUBLIC_ROUTES``),
+another patient's ids answer 404 for reading and for every write, and every write needs the
+session's CSRF token. Each check also dumps every table before and after, so "changes nothing"
+means nothing at all.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.html import parse, title
+from tests.routes import (
+    PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump, forms_by_action,
+    make_entry, values_for,
+)
+
+ROUTES = all_routes()
+PRIVATE = [route for route in ROUTES if route.rule not in PUBLIC_ROUTES]
+WITH_IDS = [route for route in ROUTES if route.int_arguments]
+WRITES = [route for route in ROUTES if route.method in WRITE_METHODS]
+
+# What Alice's diary holds that must never appear in someone else's response.
+SECRETS = ("alice@example.com", "secret-note", "secret-side-effect")
+
+
+def logged_in(app, email: str):
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def alices_diary(app, alice, db):
+    diary = Diary(logged_in(app, alice.email), db, alice)
+    diary.ids["entry_id"] = make_entry(diary)  # data on every page, whether its URL has ids or not
+    return diary
+
+
+def request_data(route, url, diary) -> dict:
+    """What the page's own form for this URL would send, filled in differently."""
+    if route.method == "GET":
+        return {}
+    form = forms_by_action(diary.client, ROUTES, diary).get(url)
+    return changed(form) if form else {}
+
+
+def assert_nothing_leaks(response):
+    body = response.get_data(as_text=True)
+    for secret in SECRETS:
+        assert secret not in body, f"{secret!r} leaked"
+        assert secret not in response.headers.get("Location", "")
+
+
+def engine_of(app):
+    return app.extensions["diary_engine"]
+
+
+def test_the_walk_finds_the_diary_routes():
+    """Guards the walk itself: if it found nothing, every test below would pass vacuously."""
+    found = {str(route) for route in ROUTES}
+    assert {"GET /today", "POST /entries", "POST /entries/<int:entry_id>",
+            "POST /entries/<int:entry_id>/delete", "POST /logout"} <= found
+    assert len(WITH_IDS) >= 5 and len(WRITES) >= 6
+
+
+@pytest.mark.parametrize("route", PRIVATE, ids=str)
+def test_anonymous_visitors_are_sent_to_log_in_and_see_nothing(app, alices_diary, route):
+    url = route.url(values_for(route, alices_diary))
+    data = request_data(route, url, alices_diary)
+    before = dump(engine_of(app))
+    response = app.test_client().open(url, method=route.method, data=data)
+    if response.status_code != 401:
+        assert response.status_code == 302, f"{route} answered {response.status_code}"
+        assert urlsplit(response.location).path == "/login"
+    assert_nothing_leaks(response)
+    assert dump(engine_of(app)) == before
+
+
+@pytest.mark.parametrize("route", WITH_IDS, ids=str)
+def test_another_patients_ids_answer_404_and_change_nothing(app, alices_diary, charlie, route):
+    url = route.url(values_for(route, alices_diary))
+    data = request_data(route, url, alices_diary)
+    intruder = logged_in(app, charlie.email)
+    before = dump(engine_of(app))
+    for headers in ({}, {"HX-Request": "true"}):
+        response = intruder.open(url, method=route.method, data=data, headers=headers)
+        assert response.status_code == 404, f"{route} answered {response.status_code} to Charlie"
+        assert_nothing_leaks(response)
+    assert dump(engine_of(app)) == before
+    # The same request from Alice is not a 404: the id was real, ownership made the difference.
+    assert alices_diary.client.open(url, method=route.method, data=data).status_code != 404
+
+
+@pytest.fixture
+def csrf_app(app, make_app):
+    """The same database served with CSRF protection on, as in production."""
+    protected = make_app(WTF_CSRF_ENABLED=True)
+    yield protected
+    protected.extensions["diary_engine"].dispose()
+
+
+def logged_in_with_token(app, email: str):
+    client = app.test_client()
+    token = parse(client.get("/login")).find("input", {"name": "csrf_token"})["value"]
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("route", WRITES, ids=str)
+def test_every_write_without_a_valid_csrf_token_is_refused(csrf_app, alices_diary, route):
+    url = route.url(values_for(route, alices_diary))
+    data = {name: value for name, value in request_data(route, url, alices_diary).items()
+            if name != "csrf_token"}
+    client = logged_in_with_token(csrf_app, "alice@example.com")
+    before = dump(engine_of(csrf_app))
+    attempts = (
+        ({}, data),
+        ({}, {**data, "csrf_token": "forged"}),
+        ({"X-CSRFToken": "forged", "HX-Request": "true"}, data),
+    )
+    for headers, form in attempts:
+        response = client.open(url, method=route.method, data=form, headers=headers)
+        assert response.status_code == 400, f"{route} answered {response.status_code}"
+        assert title(response) == "This form has expired"
+    assert dump(engine_of(csrf_app)) == before
+    assert client.get("/today").status_code == 200  # still logged in: even logout needs the token
+
+
+def test_a_new_id_parameter_without_a_factory_fails_loudly(app, alices_diary):
+    route = Route("/widgets/<int:widget_id>", "GET", ("widget_id",), ("widget_id",),
+                  {"widget_id": "int"})
+    with pytest.raises(pytest.fail.Exception, match="no factory for the URL parameter 'widget_id'"):
+        values_for(route, alices_diary)
