@@ -1,11 +1,11 @@
-"""Accounts: register, log in (with remember me), log out, profile and password."""
+"""Accounts: register, log in (with remember me), log out, profile, password, deletion."""
 
 import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import delete, select
 
 from diary.days import is_time_zone
 from diary.db import get_session
@@ -178,6 +178,29 @@ def change_password():
     login_user(user)
     flash("Your password is changed. Other devices have been logged out.", "success")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/delete", methods=("GET", "POST"))
+@login_required
+def delete_account():
+    """The confirmation page, then the deletion once the patient re-enters the password."""
+    if request.method == "GET":
+        return render_template("auth/delete.html", errors={})
+    reader = FormReader(request.form)
+    if not verify_password(current_user.password_hash, request.form.get("password") or ""):
+        reader.fail("password", "Your password is not right")
+        return render_template("auth/delete.html", errors=reader.errors), 422
+    delete_patient(current_user.id)
+    logout_user()
+    flash("Your account and your whole diary are deleted.", "success")
+    return redirect(url_for("auth.login"))
+
+
+def delete_patient(patient_id: int) -> None:
+    """Delete a patient and, through ON DELETE CASCADE on every foreign key, all their rows."""
+    session = get_session()
+    session.exec(delete(User).where(User.id == patient_id))
+    session.commit()
 
 
 def current_registration_mode() -> str:

@@ -1,10 +1,12 @@
-"""Fixtures: a fresh migrated SQLite file per test, a client, and the personas.
+"""Fixtures: a fresh migrated database per test, a client, and the personas.
+
+The database is a SQLite file, or a PostgreSQL database when DIARY_TEST_DATABASE_URL is set
+(see tests/databases.py).
 
 Personas (as in the style guide): ``alice`` is a patient with data, ``charlie`` another patient
 who must never see or change Alice's diary.
 """
 
-import shutil
 from datetime import datetime, timezone
 
 import pytest
@@ -14,6 +16,7 @@ from diary import create_app, days
 from diary.db import make_engine, upgrade
 from diary.models import User
 from diary.security import hash_password
+from tests.databases import ON_POSTGRESQL, open_databases
 
 PASSWORD = "correct horse battery"
 TEST_CONFIG = {
@@ -28,9 +31,17 @@ TEST_CONFIG = {
 
 
 @pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    """Migrates once per run; each test then gets a copy of the migrated database."""
+    databases = open_databases(tmp_path_factory.mktemp("template"))
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory):
-    """A database file migrated once per run; each test gets a copy of it."""
-    path = tmp_path_factory.mktemp("template") / "diary.sqlite3"
+    """A migrated SQLite file, for tests about SQLite itself."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "diary.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
@@ -38,15 +49,40 @@ def migrated_database(tmp_path_factory):
 
 
 @pytest.fixture
-def make_app(tmp_path, migrated_database):
-    def make(**config):
-        database = tmp_path / "diary.sqlite3"
-        if not database.exists():
-            shutil.copy(migrated_database, database)
-        return create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}", **config},
-                          instance_path=str(tmp_path / "instance"))
+def database_url(databases, tmp_path):
+    """This test's own migrated database."""
+    url = databases.new(tmp_path)
+    yield url
+    databases.drop(url)
 
-    return make
+
+@pytest.fixture
+def empty_database_url(databases, tmp_path):
+    """This test's own database with no tables, for migration tests."""
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    url = databases.new(folder, migrated=False)
+    yield url
+    databases.drop(url)
+
+
+sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="about SQLite itself (PRAGMAs, the file); "
+                                                       "this run uses PostgreSQL")
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url):
+    apps = []
+
+    def make(**config):
+        app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, **config},
+                         instance_path=str(tmp_path / "instance"))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:  # PostgreSQL refuses to drop a database with open connections
+        app.extensions["diary_engine"].dispose()
 
 
 @pytest.fixture

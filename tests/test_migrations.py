@@ -7,10 +7,11 @@ from sqlmodel import SQLModel
 
 import diary.models  # noqa: F401
 from diary.db import make_engine, upgrade
+from tests.conftest import sqlite_only
 
 
-def test_migrations_match_the_models(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+def test_migrations_match_the_models(empty_database_url):
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -19,8 +20,8 @@ def test_migrations_match_the_models(tmp_path):
     assert differences == []
 
 
-def test_upgrade_twice_is_harmless(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+def test_upgrade_twice_is_harmless(empty_database_url):
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     upgrade(engine)
     tables = set(inspect(engine).get_table_names())
@@ -28,6 +29,7 @@ def test_upgrade_twice_is_harmless(tmp_path):
     assert {"patient", "entry", "entry_side_effect", "alembic_version"} <= tables
 
 
+@sqlite_only
 def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     with engine.connect() as connection:
