@@ -8,6 +8,7 @@ at: ``PARAMETER_FACTORIES`` maps each URL parameter name to a function that crea
 the app itself, as the patient would. A new parameter name fails the tests until it is added.
 """
 
+import functools
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -70,6 +71,7 @@ def routes_of(app) -> list[Route]:
     return sorted(routes, key=lambda route: (route.rule, route.method))
 
 
+@functools.cache
 def all_routes() -> list[Route]:
     """The routes of an app built only to read its URL map (at collection time)."""
     instance = tempfile.mkdtemp(prefix="diary-routes-")
@@ -193,19 +195,53 @@ def changed(form: Form) -> dict[str, str]:
     return data
 
 
-def forms_by_action(client, routes: list[Route], diary: Diary) -> dict[str, Form]:
-    """The forms on every page the client can open, by the path they send to."""
-    forms = {}
-    for route in routes:
+@dataclass
+class Site:
+    """What the pages offer: forms by the route they send to, query parameter names by route."""
+
+    forms: dict[tuple[str, str], Form] = field(default_factory=dict)  # (rule, method) -> form
+    query_names: dict[str, set[str]] = field(default_factory=dict)  # rule -> names
+
+
+def crawl(app, diary: Diary) -> Site:
+    """Open every page the patient can open, full and as an htmx fragment, and note its forms
+    and the query parameters of its links, by the route they go to."""
+    site = Site()
+    adapter = app.url_map.bind("localhost")
+
+    def route_of(path: str, method: str):
+        try:
+            return adapter.match(path, method=method, return_rule=True)[0].rule
+        except Exception:  # not one of ours, or not for that method
+            return None
+
+    for route in all_routes():
         if route.method != "GET" or route.rule.startswith("/static"):
             continue
         url = route.url(values_for(route, diary))
         for headers in ({}, {"HX-Request": "true"}):
-            response = client.get(url, headers=headers)
-            if response.status_code == 200 and response.mimetype == "text/html":
-                for form in forms_in(response, url):
-                    forms.setdefault(form.action, form)
-    return forms
+            response = diary.client.get(url, headers=headers)
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue
+            for form in forms_in(response, url):
+                rule = route_of(form.action, form.method)
+                if rule:
+                    site.forms.setdefault((rule, form.method), form)
+            for path, names in query_names_in(response).items():
+                rule = route_of(path, "GET")
+                if rule:
+                    site.query_names.setdefault(rule, set()).update(names)
+    return site
+
+
+_site: list[Site] = []  # the first crawl of the run; page shapes do not change between tests
+
+
+def form_for(app, route: Route, diary: Diary) -> Form | None:
+    """The form the app's own pages offer for this route, if any."""
+    if not _site:
+        _site.append(crawl(app, diary))
+    return _site[0].forms.get((route.rule, route.method))
 
 
 # --- Everything in the database -----------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import PASSWORD
 from tests.html import parse, title
 from tests.routes import (
-    PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump, forms_by_action,
+    PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump, form_for,
     make_entry, values_for,
 )
 
@@ -45,7 +45,7 @@ def request_data(route, url, diary) -> dict:
     """What the page's own form for this URL would send, filled in differently."""
     if route.method == "GET":
         return {}
-    form = forms_by_action(diary.client, ROUTES, diary).get(url)
+    form = form_for(diary.client.application, route, diary)
     return changed(form) if form else {}
 
 
