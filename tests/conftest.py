@@ -10,6 +10,7 @@ who must never see or change Alice's diary.
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlmodel import Session, select
 
 from diary import create_app, days
@@ -17,6 +18,12 @@ from diary.db import make_engine, upgrade
 from diary.models import User
 from diary.security import hash_password
 from tests.databases import ON_POSTGRESQL, open_databases
+
+# Property-based tests: the same examples on every run and machine (derandomized, no example
+# database), no per-example deadline (a shared CI machine is slow at times).
+settings.register_profile("diary", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile("diary")
 
 PASSWORD = "correct horse battery"
 TEST_CONFIG = {
