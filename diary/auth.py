@@ -135,8 +135,16 @@ def login():
 
 @bp.route("/logout", methods=("POST",))
 def logout():
+    if current_user.is_authenticated:
+        # Sessions live in signed cookies: a copy taken before logging out (a shared computer,
+        # a stolen cookie) would still work. Bumping the version ends every session of the
+        # patient on the server's side, this one and those on other devices.
+        user = current_user._get_current_object()
+        user.session_version += 1
+        get_session().add(user)
+        get_session().commit()
     logout_user()
-    flash("You are logged out.", "success")
+    flash("You are logged out, on this device and on any other.", "success")
     return redirect(url_for("auth.login"))
 
 
