@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, select
+from werkzeug.routing import IntegerConverter, Rule
 
 from diary import create_app
 from diary.models import Entry
@@ -36,38 +37,36 @@ PUBLIC_ROUTES = {
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Route:
+    """One method of one URL rule, e.g. POST /entries/<int:entry_id>."""
+
     rule: str
     method: str
-    arguments: tuple[str, ...]
-    int_arguments: tuple[str, ...]
+    werkzeug_rule: Rule = field(repr=False, compare=False)
 
     def __str__(self):
         return f"{self.method} {self.rule}"
 
-    def url(self, values: dict) -> str:
-        path = self.rule
-        for argument in self.arguments:
-            path = path.replace(f"<{self.converters[argument]}:{argument}>", str(values[argument]))
-            path = path.replace(f"<{argument}>", str(values[argument]))
-        return path
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        return tuple(sorted(self.werkzeug_rule.arguments))
 
-    converters: dict = field(default_factory=dict, repr=False)
+    @property
+    def int_arguments(self) -> tuple[str, ...]:
+        return tuple(name for name, converter in self.werkzeug_rule._converters.items()
+                     if isinstance(converter, IntegerConverter))
+
+    def url(self, values: dict) -> str:
+        """The path, built by werkzeug as url_for would."""
+        return self.werkzeug_rule.build(values, append_unknown=False)[1]
 
 
 def routes_of(app) -> list[Route]:
     """Every (rule, method) pair the app answers, HEAD and OPTIONS aside (Flask adds those)."""
-    routes = []
-    for rule in app.url_map.iter_rules():
-        converters = {name: type(converter).__name__ for name, converter in rule._converters.items()}
-        names = {"IntegerConverter": "int", "UnicodeConverter": "string", "PathConverter": "path",
-                 "AnyConverter": "any", "FloatConverter": "float", "UUIDConverter": "uuid"}
-        spelled = {argument: names.get(kind, kind) for argument, kind in converters.items()}
-        int_arguments = tuple(a for a, kind in converters.items() if kind == "IntegerConverter")
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            routes.append(Route(rule.rule, method, tuple(sorted(rule.arguments)), int_arguments,
-                                spelled))
+    routes = [Route(rule.rule, method, rule)
+              for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}]
     return sorted(routes, key=lambda route: (route.rule, route.method))
 
 
