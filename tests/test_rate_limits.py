@@ -1,6 +1,7 @@
 """Password guessing and mass sign-ups are throttled; patients who get it right are not."""
 
 import pytest
+from limits.errors import ConfigurationError
 from sqlmodel import select
 
 from diary.models import User
@@ -122,3 +123,11 @@ def test_the_share_token_helper_counts_only_wrong_tokens(app):
         assert client.get(f"/test-share/guess-{number}").status_code == 404
     assert client.get("/test-share/guess-last").status_code == 429
     assert client.get("/test-share/good-token").status_code == 429  # the guesser is paused altogether
+
+
+def test_the_storage_setting_reaches_the_limiter_and_a_typo_stops_the_app(make_app, monkeypatch):
+    monkeypatch.setenv("DIARY_RATELIMIT_STORAGE_URL", "memory://")
+    assert make_app().config["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("DIARY_RATELIMIT_STORAGE_URL", "memroy://")
+    with pytest.raises(ConfigurationError, match="memroy"):
+        make_app()
