@@ -9,6 +9,7 @@ the app itself, as the patient would. A new parameter name fails the tests until
 """
 
 import functools
+import re
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from sqlmodel import SQLModel, select
 from werkzeug.routing import IntegerConverter, Rule
 
 from diary import create_app
-from diary.models import Entry
+from diary.models import Entry, Medication, ShareLink, TherapyEvent
 from tests.conftest import TEST_CONFIG
 from tests.html import parse
 
@@ -31,7 +32,8 @@ PUBLIC_ROUTES = {
     "/login",
     "/register",
     "/static/<path:filename>",
-    "/health",
+    "/health",  # "ok" or 503, nothing else
+    "/s/<token>",  # the clinician's view of a share link: the token is the key
 }
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -103,9 +105,59 @@ def make_entry(diary: Diary) -> int:
                                                 Entry.day == date.fromisoformat(day))).one()
 
 
+def posted(diary: Diary, path: str, data: dict) -> str:
+    """POST as the patient; the new object's page (the redirect) must follow."""
+    response = diary.client.post(path, data=data)
+    assert response.status_code == 302, f"{path}: {response.status_code} {response.get_data(as_text=True)[:500]}"
+    diary.db.expire_all()
+    return response.location
+
+
+def newest(diary: Diary, model) -> int:
+    return diary.db.exec(select(model.id).where(model.patient_id == diary.patient.id)
+                         .order_by(model.id.desc())).first()
+
+
+def make_series(diary: Diary) -> int:
+    location = posted(diary, "/treatments/series", {
+        "name": "secret-series", "condition": "crps", "route": "iv", "clinic": "secret-clinic"})
+    return int(re.search(r"/series/(\d+)", location).group(1))
+
+
+def make_infusion(diary: Diary) -> int:
+    series_id = make_series(diary)
+    location = posted(diary, f"/treatments/series/{series_id}/infusions", {
+        "day": diary.day(), "start_time": "09:00", "dose_mg": "35", "pain_before": "8",
+        "se_during_dissociation": "moderate", "se_after_nausea": "mild", "notes": "secret-note"})
+    return int(re.search(r"#infusion-(\d+)$", location).group(1))
+
+
+def make_medication(diary: Diary) -> int:
+    posted(diary, "/treatments/medications/", {"name": "secret-medicine", "drug": "oxycodone",
+                                               "unit": "mg", "form": "tablet", "usual_dose": "5"})
+    medication_id = newest(diary, Medication)
+    posted(diary, "/treatments/medications/day", {"day": diary.day(), f"amount_{medication_id}": "10"})
+    return medication_id
+
+
+def make_therapy(diary: Diary) -> int:
+    posted(diary, "/treatments/therapies/", {"day": diary.day(), "kind": "cbt", "note": "secret-note"})
+    return newest(diary, TherapyEvent)
+
+
+def make_share_link(diary: Diary) -> int:
+    posted(diary, "/share", {"label": "secret-clinician", "expires_in_days": "30"})
+    return newest(diary, ShareLink)
+
+
 # URL parameter name -> function creating the patient's object and returning its id.
 PARAMETER_FACTORIES = {
     "entry_id": make_entry,
+    "series_id": make_series,
+    "infusion_id": make_infusion,
+    "medication_id": make_medication,
+    "therapy_id": make_therapy,
+    "link_id": make_share_link,
 }
 
 

@@ -15,8 +15,8 @@ from werkzeug.routing import Map, Rule
 from tests.conftest import PASSWORD
 from tests.html import parse, title
 from tests.routes import (
-    PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump, form_for,
-    make_entry, values_for,
+    PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump,
+    form_for, values_for,
 )
 
 ROUTES = all_routes()
@@ -25,7 +25,8 @@ WITH_IDS = [route for route in ROUTES if route.int_arguments]
 WRITES = [route for route in ROUTES if route.method in WRITE_METHODS]
 
 # What Alice's diary holds that must never appear in someone else's response.
-SECRETS = ("alice@example.com", "secret-note", "secret-side-effect")
+SECRETS = ("alice@example.com", "secret-note", "secret-side-effect", "secret-series",
+           "secret-clinic", "secret-medicine", "secret-clinician")
 
 
 def logged_in(app, email: str):
@@ -38,7 +39,8 @@ def logged_in(app, email: str):
 @pytest.fixture
 def alices_diary(app, alice, db):
     diary = Diary(logged_in(app, alice.email), db, alice)
-    diary.ids["entry_id"] = make_entry(diary)  # data on every page, whether its URL has ids or not
+    for name, factory in PARAMETER_FACTORIES.items():  # one of everything, on every page
+        diary.ids[name] = factory(diary)
     return diary
 
 

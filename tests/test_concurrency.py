@@ -1,8 +1,8 @@
 """Many patients at once on the real server: nothing fails, and no acknowledged entry is lost,
 not even when a worker is killed mid-load.
 
-gunicorn runs ``wsgi:app`` with 3 workers on 127.0.0.1 and a free port, against this test's
-database (SQLite in WAL mode by default). Each of 8 clients logs in as its own patient and sends
+gunicorn runs as in production (``gunicorn --config gunicorn.conf.py wsgi:app``) with 3 workers
+on 127.0.0.1 and a free port, against this test's database (SQLite in WAL mode by default). Each of 8 clients logs in as its own patient and sends
 40 requests, every other one a new diary day; an entry counts as acknowledged when the server
 answered 302 (saved, go on). Afterwards every acknowledged entry must be in the database.
 """
@@ -39,16 +39,19 @@ STARTUP_SECONDS = 60
 class Server:
     """gunicorn in a process group of its own, its log read line by line (no sleeping)."""
 
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, instance_path: Path):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        environment = {**os.environ, "DIARY_DATABASE_URL": database_url,
-                       "DIARY_SECRET_KEY": "concurrency-test", "DIARY_LOG_LEVEL": "WARNING"}
+        # The production command and settings (gunicorn.conf.py reads the DIARY_* variables).
+        environment = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
+        environment.update(DIARY_DATABASE_URL=database_url, DIARY_INSTANCE_PATH=str(instance_path),
+                           DIARY_SECRET_KEY="concurrency-test", DIARY_BIND=f"127.0.0.1:{self.port}",
+                           DIARY_WORKERS=str(WORKERS), DIARY_LOG_LEVEL="INFO")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind",
-             f"127.0.0.1:{self.port}", "--log-level", "info", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT, env=environment, stderr=subprocess.PIPE, text=True, start_new_session=True)
+            [Path(sys.executable).parent / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
         self.booted = queue.Queue()
         self.log: list[str] = []
         self.reader = threading.Thread(target=self._read_log, daemon=True)
@@ -56,10 +59,10 @@ class Server:
         self.wait_for_workers(WORKERS)
 
     def _read_log(self):
-        for line in self.process.stderr:
+        for line in self.process.stdout:
             self.log.append(line)
             if "Booting worker with pid" in line:
-                self.booted.put(int(line.rsplit(" ", 1)[1]))
+                self.booted.put(int(line.split("Booting worker with pid")[1].strip(": \n").split()[0]))
 
     def wait_for_workers(self, count: int) -> list[int]:
         try:
@@ -87,7 +90,7 @@ class Server:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.reader.join(timeout=30)
-        self.process.stderr.close()
+        self.process.stdout.close()
 
 
 class Browser:
@@ -221,9 +224,9 @@ def patients(app):
 
 
 @pytest.fixture
-def server(app, database_url, patients):
+def server(app, database_url, patients, tmp_path):
     app.extensions["diary_engine"].dispose()
-    running = Server(database_url)
+    running = Server(database_url, tmp_path / "server-instance")
     yield running
     running.stop()
 

@@ -13,7 +13,10 @@ from tests.html import field_error, parse, title
 from tests.routes import PARAMETER_FACTORIES, Diary, dump
 
 # Tables that hold no patient's rows, each with the reason.
-NOT_PATIENT_DATA: dict[str, str] = {}
+NOT_PATIENT_DATA: dict[str, str] = {
+    "site_setting": "choices an admin makes for the whole server (registration open or not)",
+    "invite": "invite codes belong to the clinic that hands them out, not to a patient",
+}
 
 
 def logged_in(app, email: str):

@@ -107,22 +107,31 @@ def test_a_limit_is_per_app_setting(make_app, alice):
     assert log_in(client, alice.email, "wrong").status_code == 429
 
 
-def test_the_share_token_helper_counts_only_wrong_tokens(app):
-    """The helper the sharing views use; tried here on a throwaway view of the same app."""
-    tokens = {"good-token"}
+def share_link_of(app, alice) -> str:
+    client = log_in_as(app, alice)
+    response = client.post("/share", data={"label": "Dr. Lin", "expires_in_days": "30"})
+    assert response.status_code == 302
+    return parse(client.get(response.location)).find("input", id="share-url")["value"]
 
-    @limit_share_token_guessing
-    def shared(token):
-        return ("a shared report", 200) if token in tokens else ("no such link", 404)
 
-    app.add_url_rule("/test-share/<token>", view_func=shared)
-    client = from_address(app, "10.0.0.1")
-    for _ in range(LIMIT * 2):
-        assert client.get("/test-share/good-token").status_code == 200
+def log_in_as(app, patient):
+    client = from_address(app, "10.9.9.9")
+    assert log_in(client, patient.email, PASSWORD).status_code == 302
+    return client
+
+
+def test_guessing_share_tokens_is_stopped_but_a_real_link_keeps_working(app, alice):
+    path = "/s/" + share_link_of(app, alice).rsplit("/s/", 1)[1]
+    clinician = from_address(app, "10.0.0.5")
+    for _ in range(LIMIT * 2):  # opening a real link again and again never counts
+        assert clinician.get(path).status_code == 200
+    guesser = from_address(app, "10.0.0.6")
     for number in range(LIMIT):
-        assert client.get(f"/test-share/guess-{number}").status_code == 404
-    assert client.get("/test-share/guess-last").status_code == 429
-    assert client.get("/test-share/good-token").status_code == 429  # the guesser is paused altogether
+        assert guesser.get(f"/s/guess-{number}").status_code == 404
+    blocked = guesser.get("/s/guess-last")
+    assert blocked.status_code == 429 and title(blocked) == "Too many attempts"
+    assert guesser.get(path).status_code == 429  # the guesser is paused altogether
+    assert clinician.get(path).status_code == 200  # the clinician, elsewhere, is not
 
 
 def test_the_storage_setting_reaches_the_limiter_and_a_typo_stops_the_app(make_app, monkeypatch):

@@ -21,6 +21,7 @@ from diary.errors import render_error
 from diary.forms import FormReader
 from diary.history import patient_history
 from diary.models import ShareLink, User
+from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, links
 from diary.sharing.fhir import fhir_bundle
 from diary.sharing.report import build_report, dose_range, restricted_to
@@ -127,6 +128,7 @@ def own_report():
 
 
 @bp.route("/s/<token>")
+@limit_share_token_guessing
 def shared(token: str):
     share_link = links.link_for_token(token)
     if share_link is None or links.status(share_link) != "active":
