@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from diary import create_app
-from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
+from tests.conftest import PASSWORD, TEST_CONFIG, make_patient, sqlite_only
 
 
 @pytest.fixture
@@ -27,6 +27,7 @@ def database_of(app):
     return app.config["DATABASE_URL"].removeprefix("sqlite:///")
 
 
+@sqlite_only
 def test_backup_writes_a_checked_private_copy(admin, app, alice, tmp_path):
     target = tmp_path / "copy.sqlite3"
     result = admin("backup", str(target))
@@ -37,6 +38,7 @@ def test_backup_writes_a_checked_private_copy(admin, app, alice, tmp_path):
     assert not target.with_name("copy.sqlite3-wal").exists()  # one self-contained file
 
 
+@sqlite_only
 def test_backup_sees_only_committed_data_while_a_write_is_in_progress(admin, app, alice, tmp_path):
     writer = sqlite3.connect(database_of(app), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
@@ -52,6 +54,7 @@ def test_backup_sees_only_committed_data_while_a_write_is_in_progress(admin, app
     assert emails_in(tmp_path / "copy.sqlite3") == ["alice@example.com"]
 
 
+@sqlite_only
 def test_backup_never_overwrites_a_file(admin, alice, tmp_path):
     target = tmp_path / "copy.sqlite3"
     target.write_text("precious")
@@ -60,6 +63,7 @@ def test_backup_never_overwrites_a_file(admin, alice, tmp_path):
     assert target.read_text() == "precious"
 
 
+@sqlite_only
 def test_backup_into_a_folder_keeps_the_newest_dated_files(admin, alice, tmp_path):
     folder = tmp_path / "backups"
     folder.mkdir()
@@ -74,6 +78,7 @@ def test_backup_into_a_folder_keeps_the_newest_dated_files(admin, alice, tmp_pat
     assert emails_in(folder / names[1]) == ["alice@example.com"]
 
 
+@sqlite_only
 def test_keep_needs_a_folder(admin, alice, tmp_path):
     result = admin("backup", str(tmp_path / "copy.sqlite3"), "--keep", "2")
     assert result.exit_code == 1 and "needs a folder" in result.output
@@ -99,6 +104,7 @@ def fresh_app(tmp_path, migrated_database):
     app.extensions["diary_engine"].dispose()
 
 
+@sqlite_only
 def test_restore_into_an_empty_diary(fresh_app, saved_backup):
     result = fresh_app.test_cli_runner().invoke(args=["admin", "restore", str(saved_backup)])
     assert result.exit_code == 0, result.output
@@ -107,6 +113,7 @@ def test_restore_into_an_empty_diary(fresh_app, saved_backup):
     assert client.post("/login", data={"email": "alice@example.com", "password": PASSWORD}).location == "/today"
 
 
+@sqlite_only
 def test_restore_into_a_missing_database_file(saved_backup, tmp_path):
     database = tmp_path / "new" / "diary.sqlite3"
     app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}"}, instance_path=str(tmp_path / "new"))
@@ -116,6 +123,7 @@ def test_restore_into_a_missing_database_file(saved_backup, tmp_path):
     assert emails_in(database) == ["alice@example.com"]
 
 
+@sqlite_only
 def test_restore_refuses_to_replace_data_without_force(admin, app, saved_backup):
     make_patient(app, "bob@example.com", "Bob")
     result = admin("restore", str(saved_backup))
@@ -123,6 +131,7 @@ def test_restore_refuses_to_replace_data_without_force(admin, app, saved_backup)
     assert emails_in(database_of(app)) == ["alice@example.com", "bob@example.com"]
 
 
+@sqlite_only
 def test_restore_with_force_replaces_the_data_and_keeps_what_it_replaced(admin, app, saved_backup):
     make_patient(app, "bob@example.com", "Bob")
     result = admin("restore", str(saved_backup), "--force")
@@ -132,6 +141,7 @@ def test_restore_with_force_replaces_the_data_and_keeps_what_it_replaced(admin, 
     assert emails_in(kept) == ["alice@example.com", "bob@example.com"]
 
 
+@sqlite_only
 def test_restore_refuses_a_damaged_file(admin, app, saved_backup):
     data = bytearray(saved_backup.read_bytes())
     data[4096:8192] = b"\xff" * 4096  # scribble over the second page
@@ -141,6 +151,7 @@ def test_restore_refuses_a_damaged_file(admin, app, saved_backup):
     assert emails_in(database_of(app)) == ["alice@example.com"]
 
 
+@sqlite_only
 def test_restore_refuses_a_file_that_is_not_a_diary(admin, app, alice, tmp_path):
     other = tmp_path / "other.sqlite3"
     with sqlite3.connect(other) as connection:
@@ -155,6 +166,7 @@ def test_restore_refuses_a_file_that_is_not_a_diary(admin, app, alice, tmp_path)
     assert emails_in(database_of(app)) == ["alice@example.com"]
 
 
+@sqlite_only
 def test_restore_refuses_a_backup_from_a_newer_version(admin, app, saved_backup):
     with sqlite3.connect(saved_backup) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
