@@ -34,6 +34,7 @@ PUBLIC_ROUTES = {
     "/static/<path:filename>",
     "/health",  # "ok" or 503, nothing else
     "/s/<token>",  # the clinician's view of a share link: the token is the key
+    "/trends/how",  # how the before/after analysis works: the same text for everyone
 }
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -85,6 +85,16 @@ def test_anonymous_visitors_are_sent_to_log_in_and_see_nothing(app, alices_diary
     assert dump(engine_of(app)) == before
 
 
+@pytest.mark.parametrize("route", [route for route in ROUTES if route.rule in PUBLIC_ROUTES
+                                   and route.method == "GET"], ids=str)
+def test_public_pages_show_anonymous_visitors_no_patient_data(app, alices_diary, route):
+    response = app.test_client().get(route.url(values_for(route, alices_diary)))
+    response.get_data()
+    response.close()  # static files are open streams
+    assert response.status_code in (200, 404, 410)
+    assert_nothing_leaks(response)
+
+
 @pytest.mark.parametrize("route", WITH_IDS, ids=str)
 def test_another_patients_ids_answer_404_and_change_nothing(app, alices_diary, charlie, route):
     url = route.url(values_for(route, alices_diary))
