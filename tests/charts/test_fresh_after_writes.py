@@ -5,6 +5,7 @@ forms, and reads it again.
 """
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import event
@@ -41,7 +42,7 @@ def test_a_logged_edited_and_deleted_entry_shows_at_once(as_alice, db):
     assert pain(as_alice) == {"2026-03-08": 6}
     log(as_alice, "2026-03-09", 3)
     assert pain(as_alice) == {"2026-03-08": 6, "2026-03-09": 3}
-    entry = db.exec(select(Entry).where(Entry.day == "2026-03-09")).one()
+    entry = db.exec(select(Entry).where(Entry.day == date(2026, 3, 9))).one()
     response = as_alice.post(f"/entries/{entry.id}", data={"day": "2026-03-09", "pain_avg": "8"})
     assert response.status_code == 302
     assert pain(as_alice) == {"2026-03-08": 6, "2026-03-09": 8}
