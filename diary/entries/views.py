@@ -31,8 +31,12 @@ def form_context(**context) -> dict:
             "today": patient_today(), **context}
 
 
-def saved_message(entry: Entry) -> str:
-    return f"Saved: pain {entry.pain_avg} on {entry.day:%A %-d %B}."
+def saved(entry: Entry):
+    """Say what was saved, then show it: today's page for today, else its day in the history."""
+    flash(f"Saved: pain {entry.pain_avg} on {entry.day:%A %-d %B}.", "success")
+    if entry.day == patient_today():
+        return redirect(url_for("entries.today"))
+    return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
 
 
 @bp.route("/")
@@ -81,10 +85,7 @@ def create():
             reader.fail("day", f"You already logged {clash.day:%A %-d %B %Y}. "
                                "Open that day to change it, or choose another date.")
         else:
-            flash(saved_message(entry), "success")
-            if entry.day == patient_today():
-                return redirect(url_for("entries.today"))
-            return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+            return saved(entry)
     return render_template("entries/new.html", **form_context(
         values=request.form, errors=reader.errors, clash_id=clash_id)), status
 
@@ -137,10 +138,7 @@ def update(entry_id: int):
             if htmx.is_fragment_request():
                 return htmx.render("entries/history.html", "entries/_row.html",
                                    entry=entry, side_effects=side_effects_of([entry.id]))
-            flash(saved_message(entry), "success")
-            if entry.day == patient_today():
-                return redirect(url_for("entries.today"))
-            return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+            return saved(entry)
         entry = owned_or_404(Entry, entry_id)  # reload after the rolled-back attempt
     return htmx.render("entries/edit.html", "entries/_row_edit.html", status, **form_context(
         entry=entry, values=request.form, errors=reader.errors, clash_id=clash_id))

@@ -143,6 +143,16 @@ class Patient:
     password: str = PASSWORD
 
 
+def register_through_form(page, patient: Patient, *, touch: bool) -> None:
+    """Fill in and send the real registration form, as a patient would."""
+    page.goto("/register")
+    page.fill("#email", patient.email)
+    page.fill("#display_name", patient.name)
+    page.fill("#password", patient.password)
+    with page.expect_navigation():
+        (page.tap if touch else page.click)("button[type=submit]")
+
+
 @pytest.fixture
 def new_patient(contexts):
     """Registers a new patient through the real form; returns the patient and their logged-in state."""
@@ -150,12 +160,7 @@ def new_patient(contexts):
         patient = Patient(email=f"{name.lower()}{next(_numbers)}.{os.getpid()}@example.com", name=name)
         context = contexts.open(VIEWPORTS["phone-360"])
         page = context.new_page()
-        page.goto("/register")
-        page.fill("#email", patient.email)
-        page.fill("#display_name", patient.name)
-        page.fill("#password", patient.password)
-        with page.expect_navigation():
-            page.tap("button[type=submit]")
+        register_through_form(page, patient, touch=True)
         assert page.url.endswith("/today"), page.url
         return patient, context.storage_state()
 
@@ -187,12 +192,7 @@ def diarist(browser, live_server, time_zone) -> Diarist:
     context = browser.new_context(base_url=live_server.url, timezone_id=time_zone)
     watch = watch_context(context)
     page = context.new_page()
-    page.goto("/register")
-    page.fill("#email", patient.email)
-    page.fill("#display_name", patient.name)
-    page.fill("#password", patient.password)
-    with page.expect_navigation():
-        page.click("button[type=submit]")
+    register_through_form(page, patient, touch=False)
     today = today_in(time_zone)
     for days_ago, pain in ((6, 7), (5, 6), (4, 8), (3, 5), (2, 4), (1, 3)):
         page.goto("/entries/new")
