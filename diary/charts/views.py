@@ -12,6 +12,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from diary.auth import account_row
 from diary.charts import figures
 from diary.db import get_session
 from diary.forms import FormReader
@@ -167,7 +168,7 @@ def how():
 @bp.route("/settings", methods=("GET", "POST"))
 @login_required
 def settings():
-    patient = current_user._get_current_object()
+    patient = account_row()
     if request.method == "GET":
         values = {"before_days": str(patient.trends_before_days),
                   "after_days": str(patient.trends_after_days)}
