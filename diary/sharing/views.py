@@ -19,7 +19,7 @@ from diary.db import get_session
 from diary.days import today_in
 from diary.errors import render_error
 from diary.forms import FormReader
-from diary.history import patient_history
+from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, links
@@ -31,8 +31,8 @@ bp = Blueprint("sharing", __name__)
 
 bp.add_app_template_filter(dose_range)
 
-NEW_LINK_KEY = "new_share_link"
-REPORT_CHART_HEIGHTS = {"timeline": 380, "before_after": 300}  # px  # the token waits in the session until it is shown, once
+NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
+REPORT_CHART_HEIGHTS = {"timeline": 380, "before_after": 300}  # px
 
 
 def public_url(token: str) -> str:
@@ -103,8 +103,25 @@ def revoke(link_id: int):
     return redirect(url_for("sharing.index"))
 
 
-def render_report(report, **context) -> str:
-    """The report page, with its two charts drawn from the same analysis as its numbers."""
+def report_and_charts(patient, start: date | None = None, end: date | None = None):
+    """The report of the patient's diary between ``start`` and ``end`` with its two charts.
+
+    Built once per version of the patient's data (diary.history): a clinician's link is often
+    opened again and again, and each build analyses the whole period and draws three years of days.
+    Shared between requests, so never modified once built.
+    """
+    key = history_key(patient)
+
+    def build():
+        history = restricted_to(cached_load(patient, key), start, end)
+        report = build_report(patient.display_name, history)
+        return report, report_charts(report)
+
+    return derived(key, ("report", patient.display_name, start, end), build)
+
+
+def report_charts(report) -> dict:
+    """The timeline and before/after charts, drawn from the same analysis as the report's numbers."""
     charts = {}
     if report.first_day or report.trends.series:
         days = [day for day in (report.first_day, report.last_day) if day]
@@ -116,6 +133,10 @@ def render_report(report, **context) -> str:
     for name, height in REPORT_CHART_HEIGHTS.items():
         if name in charts:  # shorter than on the trends pages: both fit on the second A4 page
             charts[name]["layout"]["height"] = height
+    return charts
+
+
+def render_report(report, charts: dict, **context) -> str:
     return render_template("sharing/report.html", report=report, charts=charts,
                            pgic_names=CHOICE_NAMES["pgic"], **context)
 
@@ -123,8 +144,7 @@ def render_report(report, **context) -> str:
 @bp.route("/report")
 @login_required
 def own_report():
-    report = build_report(current_user.display_name, patient_history(current_user))
-    return render_report(report, shared=False)
+    return render_report(*report_and_charts(current_user), shared=False)
 
 
 @bp.route("/s/<token>")
@@ -139,9 +159,8 @@ def shared(token: str):
         return private(make_response(body, status))
     links.record_opening(share_link)
     patient = get_session().get(User, share_link.patient_id)
-    history = restricted_to(patient_history(patient), share_link.period_start, share_link.period_end)
-    report = build_report(patient.display_name, history)
-    response = make_response(render_report(report, shared=True, link=share_link))
+    report, charts = report_and_charts(patient, share_link.period_start, share_link.period_end)
+    response = make_response(render_report(report, charts, shared=True, link=share_link))
     return private(response)
 
 

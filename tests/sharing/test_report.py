@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from tests.html import parse
+from tests.sharing.test_links import make_link
 from tests.treatments.conftest import add_infusion, add_series
 
 FIRST_INFUSION = date(2026, 3, 15)
@@ -74,3 +75,29 @@ def test_a_report_without_data_says_so_and_draws_nothing(as_alice):
     assert "no days were logged" in page.select_one(".empty").get_text()
     assert page.find("script", id="report-timeline-data") is None
     assert not any("plotly" in script["src"] for script in page.find_all("script", src=True))
+
+
+def days_logged(page) -> str:
+    return facts_of(page)["Days logged"]
+
+
+def test_the_report_and_the_clinician_view_show_a_write_and_a_new_name_at_once(app, responder):
+    """Both are built once per version of the diary: each write and the patient's name show."""
+    url = make_link(responder, period_start="2026-01-01").removeprefix("http://localhost")
+    clinician = app.test_client()
+    assert days_logged(parse(clinician.get(url))) == days_logged(parse(responder.get("/report"))) == "28"
+    responder.post("/entries", data={"day": "2026-04-19", "pain_avg": "3"})
+    assert days_logged(parse(clinician.get(url))) == days_logged(parse(responder.get("/report"))) == "29"
+    responder.post("/account", data={"display_name": "Alice Renamed", "time_zone": "Europe/London"})
+    assert "Alice Renamed" in parse(clinician.get(url)).select_one("main").get_text()
+    assert "Alice Renamed" in parse(responder.get("/report")).select_one("main").get_text()
+
+
+def test_two_links_of_one_patient_show_their_own_periods(app, responder):
+    everything = make_link(responder, label="All").removeprefix("http://localhost")
+    before = make_link(responder, label="Before", period_start="2026-03-01",
+                       period_end="2026-03-14").removeprefix("http://localhost")
+    clinician = app.test_client()
+    for _ in range(2):  # the second round is served from what the first built
+        assert days_logged(parse(clinician.get(everything))) == "28"
+        assert days_logged(parse(clinician.get(before))) == "14"
