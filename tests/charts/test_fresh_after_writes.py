@@ -12,6 +12,8 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from diary.models import Entry, Medication
+from tests.conftest import Auth
+from tests.html import parse
 from tests.treatments.conftest import add_infusion, add_medication, add_series
 
 TIMELINE = "/trends/figures/timeline.json?range=all"
@@ -84,3 +86,19 @@ def test_an_unchanged_history_is_read_with_one_query_more_than_the_login(app, as
     assert [statement for statement in statements if "FROM entry" in statement] == []
     assert len(statements) == 2, statements  # the logged-in patient, and their data version
     assert statements[1].startswith("SELECT patient.data_version")
+
+
+def series_cards(client) -> list[str]:
+    page = parse(client.get("/trends/"))
+    return [card.h2.get_text(" ", strip=True) for card in page.select("section.series-result")]
+
+
+def test_the_before_after_page_shows_a_new_series_at_once_and_only_to_its_patient(app, as_alice, charlie):
+    as_charlie = app.test_client()
+    Auth(as_charlie).login(charlie.email)
+    assert series_cards(as_alice) == series_cards(as_charlie) == []
+    add_infusion(as_alice, add_series(as_alice, name="First series"), "2026-03-05")
+    assert series_cards(as_alice) == ["First series"]
+    add_infusion(as_alice, add_series(as_alice, name="Second series"), "2026-03-08")
+    assert series_cards(as_alice) == ["First series", "Second series"]
+    assert series_cards(as_charlie) == []
