@@ -103,8 +103,8 @@ def revoke(link_id: int):
     return redirect(url_for("sharing.index"))
 
 
-def report_and_charts(patient, start: date | None = None, end: date | None = None):
-    """The report of the patient's diary between ``start`` and ``end`` with its two charts.
+def report_parts(patient, start: date | None = None, end: date | None = None):
+    """The report of the patient's diary between ``start`` and ``end``, its two charts and its body.
 
     Built once per version of the patient's data (diary.history): a clinician's link is often
     opened again and again, and each build analyses the whole period and draws three years of days.
@@ -115,7 +115,10 @@ def report_and_charts(patient, start: date | None = None, end: date | None = Non
     def build():
         history = restricted_to(cached_load(patient, key), start, end)
         report = build_report(patient.display_name, history)
-        return report, report_charts(report)
+        charts = report_charts(report)
+        body = render_template("sharing/_report_body.html", report=report, charts=charts,
+                               pgic_names=CHOICE_NAMES["pgic"])
+        return report, charts, Markup(body)
 
     return derived(key, ("report", patient.display_name, start, end), build)
 
@@ -136,15 +139,14 @@ def report_charts(report) -> dict:
     return charts
 
 
-def render_report(report, charts: dict, **context) -> str:
-    return render_template("sharing/report.html", report=report, charts=charts,
-                           pgic_names=CHOICE_NAMES["pgic"], **context)
+def render_report(report, charts: dict, body: Markup, **context) -> str:
+    return render_template("sharing/report.html", report=report, charts=charts, body=body, **context)
 
 
 @bp.route("/report")
 @login_required
 def own_report():
-    return render_report(*report_and_charts(current_user), shared=False)
+    return render_report(*report_parts(current_user), shared=False)
 
 
 @bp.route("/s/<token>")
@@ -159,8 +161,9 @@ def shared(token: str):
         return private(make_response(body, status))
     links.record_opening(share_link)
     patient = get_session().get(User, share_link.patient_id)
-    report, charts = report_and_charts(patient, share_link.period_start, share_link.period_end)
-    response = make_response(render_report(report, charts, shared=True, link=share_link))
+    response = make_response(render_report(
+        *report_parts(patient, share_link.period_start, share_link.period_end),
+        shared=True, link=share_link))
     return private(response)
 
 
