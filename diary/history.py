@@ -130,16 +130,15 @@ def caches() -> tuple[Recent, Recent, Recent]:
         "diary_histories", (Recent(CACHE_SIZE), Recent(CACHE_SIZE), Recent(CACHE_SIZE)))
 
 
-def data_version(patient_id: int) -> int:
-    # From the database, not the logged-in User object, which may predate a write. Read before the
-    # load: a write committed in between leaves newer data under the older key, never older data
-    # under the newer one, and the next request reads the newer key and loads again.
-    return get_session().scalar(select(User.data_version).where(User.id == patient_id))
+def history_key(patient) -> tuple:
+    """What a loaded history depends on: the patient's data, today, time zone and window settings.
 
-
-def history_key(patient: User) -> tuple:
-    """What a loaded history depends on: the patient's data, today, time zone and window settings."""
-    return (patient.id, data_version(patient.id), today_in(patient.time_zone), patient.time_zone,
+    ``patient`` is the account as read at the start of this request (current_user, or the row a
+    share link names), before any of the history: a write committed since leaves newer data under
+    the older key, never older data under the newer one, and the next request loads again. Views
+    that write the diary redirect rather than read the history in the same request.
+    """
+    return (patient.id, patient.data_version, today_in(patient.time_zone), patient.time_zone,
             patient.trends_before_days, patient.trends_after_days)
 
 
