@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import time
 import urllib.parse
 import urllib.request
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,15 +90,18 @@ def worker_memory_mb(master_pid: int) -> list[float]:
     return sorted(sizes)
 
 
-def wrk(url: str, workdir: Path, cookie: str = "", post_body: str = "", csrf: str = "") -> dict:
+def wrk(url: str, workdir: Path, cookie: str = "", post_bodies: tuple[str, ...] = ()) -> dict:
+    """Drive ``url`` for SECONDS; with ``post_bodies``, POST them in turn (each one a real change)."""
     script = workdir / "report.lua"
     lua = WRK_REPORT
-    if post_body:
-        lua = (f'wrk.method = "POST"\nwrk.body = "{post_body}"\n'
+    if post_bodies:
+        bodies = ", ".join(json.dumps(body) for body in post_bodies)  # JSON strings are Lua strings here
+        lua = (f'local bodies = {{{bodies}}}\nlocal sent = 0\n'
                'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
-               f'wrk.headers["X-CSRFToken"] = "{csrf}"\n') + lua
+               'request = function()\n  sent = sent + 1\n'
+               '  return wrk.format("POST", nil, nil, bodies[sent % #bodies + 1])\nend\n') + lua
     script.write_text(lua)
-    if not post_body:  # a few reads first, as a patient's first look: the rows measure the ones after
+    if not post_bodies:  # a few reads first, as a patient's first look: the rows measure the ones after
         for _ in range(4):
             request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
             urllib.request.urlopen(request, timeout=60).read()
@@ -108,6 +113,36 @@ def wrk(url: str, workdir: Path, cookie: str = "", post_body: str = "", csrf: st
     result = json.loads(line.removeprefix("RESULT "))
     result["rps"] = round(result["requests"] / (result["duration_us"] / 1e6), 1)
     return result
+
+
+class EntryForm(HTMLParser):
+    """The quick-log form as a browser would send it: its action, and each named field's value
+    as shown (radios only when checked)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.action, self.fields, self.inside = "", {}, False
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and "entry-form" in (attrs.get("class") or "").split():
+            self.action, self.inside = attrs["action"], True
+        elif self.inside and tag in ("input", "textarea") and attrs.get("name"):
+            if attrs.get("type") != "radio" or "checked" in attrs:
+                self.fields[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def entry_posts(form: EntryForm) -> tuple[str, ...]:
+    """Eleven saves of today's entry, each a change from the one before: average pain 0 to 10, and
+    nausea on every other one, as a patient tapping a number (and a side effect) and Save."""
+    return tuple(urllib.parse.urlencode({**form.fields, "pain_avg": str(pain),
+                                         "se_nausea": "mild" if pain % 2 else "none"})
+                 for pain in range(11))
 
 
 class Browser:
@@ -156,6 +191,15 @@ def prepare(workdir: Path) -> tuple[dict, str]:
     return env, token
 
 
+def heavy_data_version(env: dict) -> int:
+    from tests.benchmark.seed import HEAVY_EMAIL
+
+    database = env["DIARY_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT data_version FROM patient WHERE email = ?",
+                                  (HEAVY_EMAIL,)).fetchone()[0]
+
+
 def logged_in(base: str) -> Browser:
     from tests.benchmark.seed import HEAVY_EMAIL, PASSWORD
 
@@ -172,19 +216,20 @@ def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, int, list
     base = f"http://127.0.0.1:{port}"
     try:
         browser = logged_in(base)
-        today_page = browser.get("/today")
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', today_page).group(1)
-        entry_action = re.search(r'class="entry-form" method="post" action="([^"]+)"', today_page).group(1)
+        entry_form = EntryForm(browser.get("/today"))
         cookie = browser.cookie_header()
-        body = urllib.parse.urlencode({"day": date.today().isoformat(), "pain_avg": "4"})
         pages = {
             "quick-log page (/today)": wrk(f"{base}/today", workdir, cookie),
             "history page (/entries)": wrk(f"{base}/entries", workdir, cookie),
             "timeline chart data, 3 years": wrk(f"{base}/trends/figures/timeline.json?range=all", workdir, cookie),
             "before/after page (/trends/)": wrk(f"{base}/trends/", workdir, cookie),
             "clinician share view": wrk(f"{base}/s/{token}", workdir),
-            "posting an entry": wrk(f"{base}{entry_action}", workdir, cookie, post_body=body, csrf=csrf),
         }
+        version = heavy_data_version(env)
+        pages["posting an entry"] = wrk(f"{base}{entry_form.action}", workdir, cookie,
+                                        post_bodies=entry_posts(entry_form))
+        # Each save changes the diary, so the version rises with them: the saves really wrote.
+        pages["posting an entry"]["versions_bumped"] = heavy_data_version(env) - version
         size = len(browser.opener.open(f"{base}/trends/figures/timeline.json?range=all").read())
         memory = worker_memory_mb(server.pid)
     finally:
@@ -232,10 +277,14 @@ def markdown(report: dict) -> str:
                      f"{result['p99_us'] / 1000:.1f} | {errors} |")
     ours = report["pages"]["timeline chart data, 3 years"]
     naive = report["pages"]["naive timeline (plotly.express to_html)"]
+    posting = report["pages"]["posting an entry"]
     lines += ["",
               f"Timeline, ours against the naive way: {naive['p50_us'] / max(ours['p50_us'], 1):.0f}× faster "
               f"at the median, {report['bytes']['naive'] / report['bytes']['ours']:.0f}× fewer bytes "
               f"({report['bytes']['ours']:,} against {report['bytes']['naive']:,} bytes per request).",
+              f"Posting: {posting['requests']:,} saves of today's entry answered, each a change from the one "
+              f"before (average pain 0 to 10 in turn, nausea on every other); the diary's data version, "
+              f"bumped by every transaction that changes the diary, rose by {posting['versions_bumped']:,}.",
               f"Diary worker resident memory after the load (the naive timeline runs in a server of its own): "
               f"{', '.join(f'{mb} MB' for mb in report['memory_mb'])}."]
     return "\n".join(lines) + "\n"
