@@ -7,11 +7,15 @@ a session (the CSV import's inserts, the bulk deletes of side effects and doses)
 they execute, while the rows they touch can still be found. The patient-owned tables are found
 from the metadata as the export finds them, so a table added later is covered without anyone
 remembering. SQL written by hand around the session (none in the app) would have to bump it too.
+
+One bump per patient per transaction is enough (readers only compare versions between commits),
+so the session remembers whom it has bumped until its transaction ends, and a save that flushes
+an entry and then writes its side effects pays for one UPDATE of the patient, not one per step.
 """
 
 from functools import cache
 
-from sqlalchemy import Table, event, inspect, select, update
+from sqlalchemy import Table, bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 @cache
@@ -50,11 +54,32 @@ def owners_of_values(connection, table: Table, rows: list[dict]) -> set[int]:
     return set(connection.scalars(owner_select(parent).where(parent.c.id.in_(parent_ids))))
 
 
-def bump(connection, patient_ids: set[int]) -> None:
-    if patient_ids:
-        patients = patient_table()
-        connection.execute(update(patients).where(patients.c.id.in_(sorted(patient_ids)))
-                           .values(data_version=patients.c.data_version + 1))
+BUMPED = "diary.versions.bumped"  # session.info key: patients bumped in the open transaction
+
+
+def bump(session: Session, patient_ids: set[int]) -> None:
+    """Bump each patient not yet bumped in this transaction."""
+    bumped = session.info.setdefault(BUMPED, set())
+    pending = patient_ids - bumped
+    if pending:
+        # In id order, so two transactions bumping the same patients lock them in the same order.
+        session.connection().execute(bump_statement(), [{"patient_id": id_} for id_ in sorted(pending)])
+        bumped |= pending
+
+
+@cache
+def bump_statement():
+    """Built once: building the UPDATE anew for every write cost more than running it."""
+    patients = patient_table()
+    return (update(patients).where(patients.c.id == bindparam("patient_id"))
+            .values(data_version=patients.c.data_version + 1))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def forget_bumps(session: Session, transaction) -> None:
+    # Any transaction ending, a savepoint's included: a rolled-back savepoint took its bump
+    # with it, so forgetting too often only costs a second UPDATE, never a missed one.
+    session.info.pop(BUMPED, None)
 
 
 @cache
@@ -90,7 +115,7 @@ def bump_before_flush(session: Session, flush_context, instances) -> None:
     owners: set[int] = set()
     for table, rows in flushing_rows(session).items():
         owners |= owners_of_values(connection, table, rows)
-    bump(connection, owners)
+    bump(session, owners)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -114,4 +139,4 @@ def bump_before_statement(state) -> None:
         owners = set(connection.scalars(query))
         if state.is_update:  # values moving rows to another owner (never done; cheap to cover)
             owners |= owners_of_values(connection, table, [dict(state.statement.compile().params)])
-    bump(connection, owners)
+    bump(state.session, owners)

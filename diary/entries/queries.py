@@ -1,9 +1,11 @@
 """Reading and writing diary entries with their side effects, always in one transaction."""
 
 from datetime import date
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import delete, select
+from sqlmodel import select
 
 from diary.db import get_session
 from diary.entries.forms import EntryInput
@@ -47,36 +49,60 @@ def history_page(patient_id: int, before: date | None = None) -> list[Entry]:
 
 
 def save_entry(patient_id: int, entry_input: EntryInput, entry: Entry | None = None) -> Entry:
-    """Create (``entry`` None) or replace an entry and its side effects, all or nothing.
+    """Create (``entry`` None) or change an entry and its side effects, all or nothing.
 
-    Raises DayAlreadyLogged when another entry already holds that day.
+    Only what differs from the stored entry is written. Raises DayAlreadyLogged when another
+    entry already holds that day: the unique (patient, day) index is the one check, so a second
+    tab or a simultaneous request is caught the same way as a stale form.
     """
     session = get_session()
-    clash = entry_on(patient_id, entry_input.day)
-    if clash is not None and (entry is None or clash.id != entry.id):
-        raise DayAlreadyLogged(clash.day, clash.id)
     if entry is None:
         entry = Entry(patient_id=patient_id, day=entry_input.day, pain_avg=0)
     entry.day = entry_input.day
     for name, score in entry_input.scores.items():
-        setattr(entry, name, score)
+        setattr(entry, name, score)  # the ORM leaves unchanged columns out of the UPDATE
     entry.notes = entry_input.notes
     entry.updated_at = utcnow()
     session.add(entry)
     try:
-        session.flush()
-        session.exec(delete(EntrySideEffect).where(EntrySideEffect.entry_id == entry.id))
-        for symptom, severity in entry_input.side_effects.items():
-            detail = entry_input.other_side_effect if symptom == "other" else None
-            session.add(EntrySideEffect(entry_id=entry.id, symptom=symptom, severity=severity,
-                                        detail=detail))
+        if entry.id is None:
+            session.flush()  # the new entry's id, for its side effects
+        with session.no_autoflush:  # reading the side effects must not write the entry yet
+            keep_side_effects(entry.id, entry_input)
         session.commit()
     except IntegrityError:
-        # Another request stored the same day between our check and our write.
         session.rollback()
         clash = entry_on(patient_id, entry_input.day)
         raise DayAlreadyLogged(entry_input.day, clash.id if clash else None) from None
     return entry
+
+
+@cache
+def side_effect_values():
+    table = EntrySideEffect.__table__
+    return (select(table.c.symptom, table.c.severity, table.c.detail)
+            .where(table.c.entry_id == bindparam("entry_id")))
+
+
+def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
+    """Make the stored side effects match the form, changing only those that differ.
+
+    Usually nothing differs, and one plain read of three columns settles that.
+    """
+    session = get_session()
+    wanted = {symptom: (severity, entry_input.other_side_effect if symptom == "other" else None)
+              for symptom, severity in entry_input.side_effects.items()}
+    stored = session.connection().execute(side_effect_values(), {"entry_id": entry_id})
+    if {symptom: (severity, detail) for symptom, severity, detail in stored} == wanted:
+        return
+    for effect in side_effects_of([entry_id])[entry_id]:
+        if effect.symptom not in wanted:
+            session.delete(effect)
+        else:
+            effect.severity, effect.detail = wanted.pop(effect.symptom)
+    for symptom, (severity, detail) in wanted.items():
+        session.add(EntrySideEffect(entry_id=entry_id, symptom=symptom, severity=severity,
+                                    detail=detail))
 
 
 def delete_entry(entry: Entry) -> None:
