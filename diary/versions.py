@@ -13,7 +13,7 @@ so the session remembers whom it has bumped until its transaction ends, and a sa
 an entry and then writes its side effects pays for one UPDATE of the patient, not one per step.
 """
 
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Table, bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
@@ -100,11 +100,24 @@ def flushing_rows(session: Session) -> dict[Table, list[dict]]:
         table = state.mapper.local_table
         if table.name not in owned:
             continue
-        key = "patient_id" if "patient_id" in table.c else parent_key(table).parent.name
+        key = owner_key(table)
         history = state.attrs[key].load_history()  # loads an expired value, so none is missed
         rows.setdefault(table, []).extend(
             {key: value} for value in (*history.added, *history.unchanged, *history.deleted))
     return rows
+
+
+def owner_key(table: Table) -> str:
+    """The column of ``table`` naming its owner: the patient, or the parent row."""
+    return "patient_id" if "patient_id" in table.c else parent_key(table).parent.name
+
+
+@lru_cache(maxsize=64)
+def owner_value_written(table: Table, statement) -> dict:
+    """The owner column's value written into an UPDATE itself, if any. Compiling costs more than
+    running a small UPDATE and a statement never changes, so one built once is compiled once."""
+    key, params = owner_key(table), statement.compile().params
+    return {key: params[key]} if key in params else {}
 
 
 @event.listens_for(Session, "before_flush")
@@ -136,7 +149,11 @@ def bump_before_statement(state) -> None:
         query = owner_select(table)
         if state.statement.whereclause is not None:
             query = query.where(state.statement.whereclause)
-        owners = set(connection.scalars(query))
-        if state.is_update:  # values moving rows to another owner (never done; cheap to cover)
-            owners |= owners_of_values(connection, table, [dict(state.statement.compile().params)])
+        given = state.parameters or {}  # values for the statement's bound parameters
+        owners = set()
+        for params in given if isinstance(given, list) else [given]:
+            owners |= set(connection.scalars(query, params))
+            if state.is_update:  # values moving rows to another owner (never done; cheap to cover)
+                written = {**owner_value_written(table, state.statement), **params}
+                owners |= owners_of_values(connection, table, [written])
     bump(state.session, owners)

@@ -1,9 +1,10 @@
 """Reading and writing diary entries with their side effects, always in one transaction."""
 
+from contextlib import contextmanager
 from datetime import date
 from functools import cache
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -48,33 +49,60 @@ def history_page(patient_id: int, before: date | None = None) -> list[Entry]:
     return list(get_session().exec(query.order_by(Entry.day.desc()).limit(HISTORY_PAGE)))
 
 
-def save_entry(patient_id: int, entry_input: EntryInput, entry: Entry | None = None) -> Entry:
-    """Create (``entry`` None) or change an entry and its side effects, all or nothing.
+@contextmanager
+def one_entry_a_day(patient_id: int, day: date):
+    """Commit what the block writes, all or nothing.
 
-    Only what differs from the stored entry is written. Raises DayAlreadyLogged when another
-    entry already holds that day: the unique (patient, day) index is the one check, so a second
-    tab or a simultaneous request is caught the same way as a stale form.
+    The unique (patient, day) index is the one check that a day is free, so a stale form, a
+    second tab and a simultaneous request all end the same way: DayAlreadyLogged.
     """
     session = get_session()
-    if entry is None:
-        entry = Entry(patient_id=patient_id, day=entry_input.day, pain_avg=0)
-    entry.day = entry_input.day
-    for name, score in entry_input.scores.items():
-        setattr(entry, name, score)  # the ORM leaves unchanged columns out of the UPDATE
-    entry.notes = entry_input.notes
-    entry.updated_at = utcnow()
-    session.add(entry)
     try:
-        if entry.id is None:
-            session.flush()  # the new entry's id, for its side effects
-        with session.no_autoflush:  # reading the side effects must not write the entry yet
-            keep_side_effects(entry.id, entry_input)
+        yield session
         session.commit()
     except IntegrityError:
         session.rollback()
-        clash = entry_on(patient_id, entry_input.day)
-        raise DayAlreadyLogged(entry_input.day, clash.id if clash else None) from None
+        clash = entry_on(patient_id, day)
+        raise DayAlreadyLogged(day, clash.id if clash else None) from None
+
+
+def answers(entry_input: EntryInput) -> dict:
+    """The entry's columns as the form gives them."""
+    return {"day": entry_input.day, **entry_input.scores, "notes": entry_input.notes}
+
+
+def add_entry(patient_id: int, entry_input: EntryInput) -> Entry:
+    """Store a new entry with its side effects; raises DayAlreadyLogged."""
+    entry = Entry(patient_id=patient_id, **answers(entry_input))
+    with one_entry_a_day(patient_id, entry_input.day) as session:
+        session.add(entry)
+        session.flush()  # the new entry's id, for its side effects
+        keep_side_effects(entry.id, entry_input)
     return entry
+
+
+@cache
+def entry_update():
+    """UPDATE the patient's entry; the SET columns are the parameters given. Built once."""
+    table = Entry.__table__
+    return update(table).where(table.c.id == bindparam("entry_id"),
+                               table.c.patient_id == bindparam("owner"))
+
+
+def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> bool:
+    """Replace the answers of the patient's entry ``entry_id`` and its side effects.
+
+    False when the patient has no such entry (another patient's id included). Raises
+    DayAlreadyLogged. One UPDATE: its WHERE is the ownership check, and the data version's
+    hook finds the owner with the same WHERE.
+    """
+    with one_entry_a_day(patient_id, entry_input.day) as session:
+        found = session.execute(entry_update(), {
+            "entry_id": entry_id, "owner": patient_id, **answers(entry_input),
+            "updated_at": utcnow()}).rowcount
+        if found:
+            keep_side_effects(entry_id, entry_input)
+    return bool(found)
 
 
 @cache

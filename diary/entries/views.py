@@ -2,15 +2,15 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary import htmx
 from diary.access import owned_or_404
 from diary.days import local_now, parse_day, today_in
-from diary.entries.forms import ERROR_LINK_IDS, SCALES, entry_values, read_entry
+from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
-    HISTORY_PAGE, DayAlreadyLogged, delete_entry, entry_on, history_page, save_entry,
+    HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, delete_entry, entry_on, history_page,
     side_effects_of,
 )
 from diary.forms import FormReader
@@ -31,12 +31,13 @@ def form_context(**context) -> dict:
             "today": patient_today(), **context}
 
 
-def saved(entry: Entry):
+def saved(entry_input: EntryInput, entry_id: int):
     """Say what was saved, then show it: today's page for today, else its day in the history."""
-    flash(f"Saved: pain {entry.pain_avg} on {entry.day:%A %-d %B}.", "success")
-    if entry.day == patient_today():
+    day = entry_input.day
+    flash(f"Saved: pain {entry_input.scores['pain_avg']} on {day:%A %-d %B}.", "success")
+    if day == patient_today():
         return redirect(url_for("entries.today"))
-    return redirect(url_for("entries.history", _anchor=f"entry-{entry.id}"))
+    return redirect(url_for("entries.history", _anchor=f"entry-{entry_id}"))
 
 
 @bp.route("/")
@@ -79,13 +80,13 @@ def create():
     status, clash_id = 422, None
     if entry_input is not None:
         try:
-            entry = save_entry(current_user.id, entry_input)
+            entry = add_entry(current_user.id, entry_input)
         except DayAlreadyLogged as clash:
             status, clash_id = 409, clash.entry_id
             reader.fail("day", f"You already logged {clash.day:%A %-d %B %Y}. "
                                "Open that day to change it, or choose another date.")
         else:
-            return saved(entry)
+            return saved(entry_input, entry.id)
     return render_template("entries/new.html", **form_context(
         values=request.form, errors=reader.errors, clash_id=clash_id)), status
 
@@ -123,13 +124,14 @@ def edit(entry_id: int):
 @bp.route("/entries/<int:entry_id>", methods=("POST",))
 @login_required
 def update(entry_id: int):
-    entry = owned_or_404(Entry, entry_id)
     reader = FormReader(request.form)
     entry_input = read_entry(reader, today=patient_today())
     status, clash_id = 422, None
     if entry_input is not None:
         try:
-            save_entry(current_user.id, entry_input, entry)
+            # The UPDATE's WHERE checks ownership, so a valid form costs no separate read.
+            if not change_entry(current_user.id, entry_id, entry_input):
+                abort(404)
         except DayAlreadyLogged as clash:
             status, clash_id = 409, clash.entry_id
             reader.fail("day", f"You already logged {clash.day:%A %-d %B %Y}. "
@@ -137,9 +139,10 @@ def update(entry_id: int):
         else:
             if htmx.is_fragment_request():
                 return htmx.render("entries/history.html", "entries/_row.html",
-                                   entry=entry, side_effects=side_effects_of([entry.id]))
-            return saved(entry)
-        entry = owned_or_404(Entry, entry_id)  # reload after the rolled-back attempt
+                                   entry=owned_or_404(Entry, entry_id),
+                                   side_effects=side_effects_of([entry_id]))
+            return saved(entry_input, entry_id)
+    entry = owned_or_404(Entry, entry_id)
     return htmx.render("entries/edit.html", "entries/_row_edit.html", status, **form_context(
         entry=entry, values=request.form, errors=reader.errors, clash_id=clash_id))
 
