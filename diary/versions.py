@@ -63,8 +63,16 @@ def bump(session: Session, patient_ids: set[int]) -> None:
     pending = patient_ids - bumped
     if pending:
         # In id order, so two transactions bumping the same patients lock them in the same order.
-        session.connection().execute(bump_statement(), [{"patient_id": id_} for id_ in sorted(pending)])
+        rows = [{"patient_id": patient_id} for patient_id in sorted(pending)]
+        session.connection().execute(bump_statement(), rows if len(rows) > 1 else rows[0])
         bumped |= pending
+
+
+@cache
+def patient_table() -> Table:
+    from sqlmodel import SQLModel
+
+    return SQLModel.metadata.tables["patient"]
 
 
 @cache
@@ -77,16 +85,11 @@ def bump_statement():
 
 @event.listens_for(Session, "after_transaction_end")
 def forget_bumps(session: Session, transaction) -> None:
-    # Any transaction ending, a savepoint's included: a rolled-back savepoint took its bump
-    # with it, so forgetting too often only costs a second UPDATE, never a missed one.
-    session.info.pop(BUMPED, None)
-
-
-@cache
-def patient_table() -> Table:
-    from sqlmodel import SQLModel
-
-    return SQLModel.metadata.tables["patient"]
+    # At the end of the transaction, or of a savepoint (a rolled-back one took its bump with it;
+    # forgetting after a released one only costs a second UPDATE). Not after each flush, which
+    # runs in a subtransaction of its own that undoes nothing.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(BUMPED, None)
 
 
 def flushing_rows(session: Session) -> dict[Table, list[dict]]:
@@ -110,6 +113,14 @@ def flushing_rows(session: Session) -> dict[Table, list[dict]]:
 def owner_key(table: Table) -> str:
     """The column of ``table`` naming its owner: the patient, or the parent row."""
     return "patient_id" if "patient_id" in table.c else parent_key(table).parent.name
+
+
+@lru_cache(maxsize=64)
+def owners_matched(table: Table, statement):
+    """SELECT the owners of the rows an UPDATE or DELETE matches, built once per statement: a
+    statement never changes, and SQLAlchemy compiles a statement it has seen again for free."""
+    query = owner_select(table)
+    return query if statement.whereclause is None else query.where(statement.whereclause)
 
 
 @lru_cache(maxsize=64)
@@ -146,9 +157,7 @@ def bump_before_statement(state) -> None:
             dict(state.statement.compile().params)]
         owners = owners_of_values(connection, table, rows)
     else:
-        query = owner_select(table)
-        if state.statement.whereclause is not None:
-            query = query.where(state.statement.whereclause)
+        query = owners_matched(table, state.statement)
         given = state.parameters or {}  # values for the statement's bound parameters
         owners = set()
         for params in given if isinstance(given, list) else [given]:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from diary.models import User
@@ -130,3 +130,66 @@ def test_an_orm_update_statement_and_an_edit_of_an_expired_row_bump_the_owner(ap
         session.execute(update(entry_model).where(entry_model.id == ids["entry"]).values(pain_avg=1))
         session.commit()
         assert before[0] < after_edit[0] < versions(session, alice)[0]
+
+
+def test_prebuilt_statements_with_bound_values_bump_the_owner_of_each_execution(app):
+    # The hook builds its owner query once per statement; the values bound at each execution,
+    # not those of the first one, decide whom it bumps.
+    alice = make_patient(app, "alice@example.com", "Alice").id
+    charlie = make_patient(app, "charlie@example.com", "Charlie").id
+    entry = SQLModel.metadata.tables["entry"]
+    change_pain = (update(entry).where(entry.c.id == bindparam("entry_id"))
+                   .values(pain_avg=bindparam("pain")))
+    with Session(app.extensions["diary_engine"]) as session:
+        ids = {patient: build_everything(session, patient)["entry"] for patient in (alice, charlie)}
+        for patient, other in ((alice, charlie), (charlie, alice)):
+            before = versions(session, patient, other)
+            session.execute(change_pain, {"entry_id": ids[patient], "pain": 7})
+            session.commit()
+            after = versions(session, patient, other)
+            assert after[0] > before[0] and after[1] == before[1]
+
+
+def test_two_deletes_on_one_table_each_bump_their_own_patient(app):
+    alice = make_patient(app, "alice@example.com", "Alice").id
+    charlie = make_patient(app, "charlie@example.com", "Charlie").id
+    effects = SQLModel.metadata.tables["entry_side_effect"]
+    with Session(app.extensions["diary_engine"]) as session:
+        ids = {patient: build_everything(session, patient)["entry_side_effect"]
+               for patient in (alice, charlie)}
+        for patient, other in ((alice, charlie), (charlie, alice)):
+            before = versions(session, patient, other)
+            session.execute(delete(effects).where(effects.c.id == ids[patient]))
+            session.commit()
+            after = versions(session, patient, other)
+            assert after[0] > before[0] and after[1] == before[1]
+
+
+def test_one_transaction_bumps_a_patient_once_however_many_rows_it_writes(app):
+    alice = make_patient(app, "alice@example.com", "Alice").id
+    with Session(app.extensions["diary_engine"]) as session:
+        ids = build_everything(session, alice)
+        before = versions(session, alice)[0]
+        session.get(MODELS["entry"], ids["entry"]).mood = 2
+        session.flush()
+        session.execute(delete(SQLModel.metadata.tables["entry_side_effect"]))
+        session.get(MODELS["medication"], ids["medication"]).drug = "morphine"
+        session.commit()
+        assert versions(session, alice)[0] == before + 1
+        session.get(MODELS["entry"], ids["entry"]).mood = 3
+        session.commit()
+        assert versions(session, alice)[0] == before + 2  # the next transaction bumps again
+
+
+def test_a_savepoint_rolled_back_takes_its_bump_along_and_the_next_write_bumps_again(app):
+    alice = make_patient(app, "alice@example.com", "Alice").id
+    with Session(app.extensions["diary_engine"]) as session:
+        ids = build_everything(session, alice)
+        before = versions(session, alice)[0]
+        savepoint = session.begin_nested()
+        session.get(MODELS["entry"], ids["entry"]).mood = 2
+        session.flush()
+        savepoint.rollback()
+        session.get(MODELS["medication"], ids["medication"]).drug = "morphine"
+        session.commit()
+        assert versions(session, alice)[0] == before + 1
