@@ -77,7 +77,7 @@ def add_entry(patient_id: int, entry_input: EntryInput) -> Entry:
     with one_entry_a_day(patient_id, entry_input.day) as session:
         session.add(entry)
         session.flush()  # the new entry's id, for its side effects
-        keep_side_effects(entry.id, entry_input)
+        add_side_effects(entry.id, side_effect_answers(entry_input))
     return entry
 
 
@@ -112,14 +112,26 @@ def side_effect_values():
             .where(table.c.entry_id == bindparam("entry_id")))
 
 
+def side_effect_answers(entry_input: EntryInput) -> dict[str, tuple[int, str | None]]:
+    """Symptom -> (severity, the patient's words for "other"), as the form gives them."""
+    return {symptom: (severity, entry_input.other_side_effect if symptom == "other" else None)
+            for symptom, severity in entry_input.side_effects.items()}
+
+
+def add_side_effects(entry_id: int, wanted: dict[str, tuple[int, str | None]]) -> None:
+    session = get_session()
+    for symptom, (severity, detail) in wanted.items():
+        session.add(EntrySideEffect(entry_id=entry_id, symptom=symptom, severity=severity,
+                                    detail=detail))
+
+
 def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
     """Make the stored side effects match the form, changing only those that differ.
 
     Usually nothing differs, and one plain read of three columns settles that.
     """
     session = get_session()
-    wanted = {symptom: (severity, entry_input.other_side_effect if symptom == "other" else None)
-              for symptom, severity in entry_input.side_effects.items()}
+    wanted = side_effect_answers(entry_input)
     stored = session.connection().execute(side_effect_values(), {"entry_id": entry_id})
     if {symptom: (severity, detail) for symptom, severity, detail in stored} == wanted:
         return
@@ -128,9 +140,7 @@ def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
             session.delete(effect)
         else:
             effect.severity, effect.detail = wanted.pop(effect.symptom)
-    for symptom, (severity, detail) in wanted.items():
-        session.add(EntrySideEffect(entry_id=entry_id, symptom=symptom, severity=severity,
-                                    detail=detail))
+    add_side_effects(entry_id, wanted)
 
 
 def delete_entry(entry: Entry) -> None:
