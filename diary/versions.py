@@ -50,8 +50,13 @@ def owners_of_values(connection, table: Table, rows: list[dict]) -> set[int]:
     parent_ids = {row[fk.parent.name] for row in rows if row.get(fk.parent.name) is not None}
     if not parent_ids:
         return set()
-    parent = fk.column.table
-    return set(connection.scalars(owner_select(parent).where(parent.c.id.in_(parent_ids))))
+    return set(connection.scalars(owners_by_id(fk.column.table), {"ids": sorted(parent_ids)}))
+
+
+@cache
+def owners_by_id(table: Table):
+    """SELECT the owners of rows of ``table`` by id, built once per table."""
+    return owner_select(table).where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 BUMPED = "diary.versions.bumped"  # session.info key: patients bumped in the open transaction

@@ -2,9 +2,8 @@
 
 from contextlib import contextmanager
 from datetime import date
-from functools import cache
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -13,6 +12,23 @@ from diary.entries.forms import EntryInput
 from diary.models import Entry, EntrySideEffect, utcnow
 
 HISTORY_PAGE = 20
+
+# The statements of a save, built once: building one costs more than running it. They run
+# through the session, so the data version's hook sees each write. An UPDATE sets the columns
+# given as parameters.
+entry_table, side_effect_table = Entry.__table__, EntrySideEffect.__table__
+CHANGE_ENTRY = update(entry_table).where(entry_table.c.id == bindparam("entry_id"),
+                                         entry_table.c.patient_id == bindparam("owner"))
+READ_SIDE_EFFECTS = (
+    select(side_effect_table.c.symptom, side_effect_table.c.severity, side_effect_table.c.detail)
+    .where(side_effect_table.c.entry_id == bindparam("entry_id")))
+DELETE_SIDE_EFFECTS = delete(side_effect_table).where(
+    side_effect_table.c.entry_id == bindparam("entry_id"),
+    side_effect_table.c.symptom.in_(bindparam("symptoms", expanding=True)))
+CHANGE_SIDE_EFFECT = update(side_effect_table).where(
+    side_effect_table.c.entry_id == bindparam("of_entry"),
+    side_effect_table.c.symptom == bindparam("of_symptom"))
+ADD_SIDE_EFFECTS = insert(side_effect_table)
 
 
 class DayAlreadyLogged(Exception):
@@ -81,14 +97,6 @@ def add_entry(patient_id: int, entry_input: EntryInput) -> Entry:
     return entry
 
 
-@cache
-def entry_update():
-    """UPDATE the patient's entry; the SET columns are the parameters given. Built once."""
-    table = Entry.__table__
-    return update(table).where(table.c.id == bindparam("entry_id"),
-                               table.c.patient_id == bindparam("owner"))
-
-
 def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> bool:
     """Replace the answers of the patient's entry ``entry_id`` and its side effects.
 
@@ -97,19 +105,12 @@ def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> boo
     hook finds the owner with the same WHERE.
     """
     with one_entry_a_day(patient_id, entry_input.day) as session:
-        found = session.execute(entry_update(), {
+        found = session.execute(CHANGE_ENTRY, {
             "entry_id": entry_id, "owner": patient_id, **answers(entry_input),
             "updated_at": utcnow()}).rowcount
         if found:
             keep_side_effects(entry_id, entry_input)
     return bool(found)
-
-
-@cache
-def side_effect_values():
-    table = EntrySideEffect.__table__
-    return (select(table.c.symptom, table.c.severity, table.c.detail)
-            .where(table.c.entry_id == bindparam("entry_id")))
 
 
 def side_effect_answers(entry_input: EntryInput) -> dict[str, tuple[int, str | None]]:
@@ -119,28 +120,28 @@ def side_effect_answers(entry_input: EntryInput) -> dict[str, tuple[int, str | N
 
 
 def add_side_effects(entry_id: int, wanted: dict[str, tuple[int, str | None]]) -> None:
-    session = get_session()
-    for symptom, (severity, detail) in wanted.items():
-        session.add(EntrySideEffect(entry_id=entry_id, symptom=symptom, severity=severity,
-                                    detail=detail))
+    if wanted:
+        get_session().execute(ADD_SIDE_EFFECTS, [
+            {"entry_id": entry_id, "symptom": symptom, "severity": severity, "detail": detail}
+            for symptom, (severity, detail) in wanted.items()])
 
 
 def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
-    """Make the stored side effects match the form, changing only those that differ.
-
-    Usually nothing differs, and one plain read of three columns settles that.
-    """
+    """Make the stored side effects match the form: delete, change and add only what differs."""
     session = get_session()
     wanted = side_effect_answers(entry_input)
-    stored = session.connection().execute(side_effect_values(), {"entry_id": entry_id})
-    if {symptom: (severity, detail) for symptom, severity, detail in stored} == wanted:
-        return
-    for effect in side_effects_of([entry_id])[entry_id]:
-        if effect.symptom not in wanted:
-            session.delete(effect)
-        else:
-            effect.severity, effect.detail = wanted.pop(effect.symptom)
-    add_side_effects(entry_id, wanted)
+    stored = {symptom: (severity, detail) for symptom, severity, detail
+              in session.connection().execute(READ_SIDE_EFFECTS, {"entry_id": entry_id})}
+    gone = [symptom for symptom in stored if symptom not in wanted]
+    if gone:
+        session.execute(DELETE_SIDE_EFFECTS, {"entry_id": entry_id, "symptoms": gone})
+    changed = [{"of_entry": entry_id, "of_symptom": symptom, "severity": severity, "detail": detail}
+               for symptom, (severity, detail) in wanted.items()
+               if symptom in stored and stored[symptom] != (severity, detail)]
+    if changed:
+        session.execute(CHANGE_SIDE_EFFECT, changed)
+    add_side_effects(entry_id, {symptom: answer for symptom, answer in wanted.items()
+                                if symptom not in stored})
 
 
 def delete_entry(entry: Entry) -> None:
