@@ -28,6 +28,8 @@ class FormReader:
         return not self.errors
 
     def raw(self, name: str) -> str:
+        if name not in self.form:  # most fields of a quick log are left blank: werkzeug's .get
+            return ""              # finds a missing one by raising and catching an exception
         return (self.form.get(name) or "").strip()
 
     def fail(self, name: str, message: str) -> None:

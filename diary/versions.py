@@ -25,6 +25,7 @@ def owned_tables() -> dict[str, Table]:
     return {table.name: table for table in patient_tables()}
 
 
+@cache
 def parent_key(table: Table):
     """The foreign key leading from a child table towards its owning patient."""
     owned = owned_tables()
@@ -115,6 +116,7 @@ def flushing_rows(session: Session) -> dict[Table, list[dict]]:
     return rows
 
 
+@cache
 def owner_key(table: Table) -> str:
     """The column of ``table`` naming its owner: the patient, or the parent row."""
     return "patient_id" if "patient_id" in table.c else parent_key(table).parent.name
