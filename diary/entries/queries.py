@@ -1,9 +1,14 @@
-"""Reading and writing diary entries with their side effects, always in one transaction."""
+"""Reading and writing diary entries with their side effects, always in one transaction.
+
+The pages read plain rows (SQLAlchemy Core, statements built once) rather than ORM objects: a
+row has the same attribute names, and for pages this small the ORM's bookkeeping cost more than
+the queries themselves.
+"""
 
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import Row, bindparam, delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -30,6 +35,25 @@ CHANGE_SIDE_EFFECT = update(side_effect_table).where(
     side_effect_table.c.symptom == bindparam("of_symptom"))
 ADD_SIDE_EFFECTS = insert(side_effect_table)
 
+# The pages' reads, built once too.
+ENTRY, SIDE_EFFECT = entry_table.c, side_effect_table.c
+ENTRY_COLUMNS = (ENTRY.id, ENTRY.day, ENTRY.pain_avg, ENTRY.pain_worst, ENTRY.interference_enjoyment,
+                 ENTRY.interference_activity, ENTRY.mood, ENTRY.sleep_quality, ENTRY.notes)
+SIDE_EFFECT_COLUMNS = (SIDE_EFFECT.symptom, SIDE_EFFECT.severity, SIDE_EFFECT.detail)
+WORST_FIRST = (SIDE_EFFECT.severity.desc(), SIDE_EFFECT.symptom)
+
+DAY_WITH_SIDE_EFFECTS = (
+    select(*ENTRY_COLUMNS, *SIDE_EFFECT_COLUMNS)
+    .outerjoin(side_effect_table, SIDE_EFFECT.entry_id == ENTRY.id)
+    .where(ENTRY.patient_id == bindparam("patient_id"), ENTRY.day == bindparam("day"))
+    .order_by(*WORST_FIRST))
+SIDE_EFFECTS_OF = (select(SIDE_EFFECT.entry_id, *SIDE_EFFECT_COLUMNS)
+                   .where(SIDE_EFFECT.entry_id.in_(bindparam("entry_ids", expanding=True)))
+                   .order_by(*WORST_FIRST))
+NEWEST_FIRST = (select(*ENTRY_COLUMNS).where(ENTRY.patient_id == bindparam("patient_id"))
+                .order_by(ENTRY.day.desc()).limit(HISTORY_PAGE))
+NEWEST_BEFORE = NEWEST_FIRST.where(ENTRY.day < bindparam("before"))
+
 
 class DayAlreadyLogged(Exception):
     """The patient already has an entry for that day (a stale form, or a second tab)."""
@@ -45,24 +69,35 @@ def entry_on(patient_id: int, day: date) -> Entry | None:
         select(Entry).where(Entry.patient_id == patient_id, Entry.day == day)).first()
 
 
-def side_effects_of(entry_ids: list[int]) -> dict[int, list[EntrySideEffect]]:
-    """Side effects for many entries in one query."""
-    by_entry: dict[int, list[EntrySideEffect]] = {entry_id: [] for entry_id in entry_ids}
+def rows(statement, **params) -> list[Row]:
+    return get_session().connection().execute(statement, params).all()
+
+
+def day_with_side_effects(patient_id: int, day: date) -> tuple[Row | None, list[Row]]:
+    """The patient's entry for ``day`` (None if not logged) and its side effects, in one query.
+
+    Each row carries the entry's columns and one side effect's (none when there is none).
+    """
+    found = rows(DAY_WITH_SIDE_EFFECTS, patient_id=patient_id, day=day)
+    if not found:
+        return None, []
+    return found[0], [row for row in found if row.symptom is not None]
+
+
+def side_effects_of(entry_ids: list[int]) -> dict[int, list[Row]]:
+    """Side effects for many entries in one query, the worst first."""
+    by_entry: dict[int, list[Row]] = {entry_id: [] for entry_id in entry_ids}
     if entry_ids:
-        rows = get_session().exec(select(EntrySideEffect)
-                                  .where(EntrySideEffect.entry_id.in_(entry_ids))
-                                  .order_by(EntrySideEffect.severity.desc(), EntrySideEffect.symptom))
-        for row in rows:
+        for row in rows(SIDE_EFFECTS_OF, entry_ids=entry_ids):
             by_entry[row.entry_id].append(row)
     return by_entry
 
 
-def history_page(patient_id: int, before: date | None = None) -> list[Entry]:
+def history_page(patient_id: int, before: date | None = None) -> list[Row]:
     """One page of entries, newest first, older than ``before`` when given."""
-    query = select(Entry).where(Entry.patient_id == patient_id)
-    if before is not None:
-        query = query.where(Entry.day < before)
-    return list(get_session().exec(query.order_by(Entry.day.desc()).limit(HISTORY_PAGE)))
+    if before is None:
+        return rows(NEWEST_FIRST, patient_id=patient_id)
+    return rows(NEWEST_BEFORE, patient_id=patient_id, before=before)
 
 
 @contextmanager

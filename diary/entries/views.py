@@ -10,8 +10,8 @@ from diary.access import owned_or_404
 from diary.days import local_now, parse_day, today_in
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
-    HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, delete_entry, entry_on, history_page,
-    side_effects_of,
+    HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, day_with_side_effects, delete_entry,
+    entry_on, history_page, side_effects_of,
 )
 from diary.forms import FormReader
 from diary.models import Entry
@@ -51,11 +51,8 @@ def index():
 @login_required
 def today():
     day = patient_today()
-    entry = entry_on(current_user.id, day)
-    if entry is None:
-        values = {"day": day.isoformat()}
-    else:
-        values = entry_values(entry, side_effects_of([entry.id])[entry.id])
+    entry, side_effects = day_with_side_effects(current_user.id, day)
+    values = {"day": day.isoformat()} if entry is None else entry_values(entry, side_effects)
     awaiting = infusions_awaiting_later_pain(current_user.id, local_now(current_user.time_zone))
     return render_template("entries/today.html", **form_context(
         entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1),

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask import abort
+from sqlalchemy import Row, bindparam
 from sqlmodel import col, delete, select
 
 from diary.access import owned_or_404
@@ -140,26 +141,32 @@ def set_pgic(series: InfusionSeries, pgic: str) -> None:
     get_session().commit()
 
 
-def infusions_awaiting_later_pain(patient_id: int, now: datetime,
-                                  ) -> list[tuple[Infusion, InfusionSeries]]:
-    """Recent infusions whose 2 h or 24 h pain is due and missing, each with its series.
+# Read on every visit of the quick-log page, so built once and read as plain rows (Core).
+INFUSION, SERIES = Infusion.__table__.c, InfusionSeries.__table__.c
+RECENT_WITHOUT_LATER_PAIN = (
+    select(INFUSION.id, INFUSION.day, INFUSION.start_time, INFUSION.pain_2h, INFUSION.pain_24h,
+           SERIES.route)
+    .join_from(Infusion.__table__, InfusionSeries.__table__, INFUSION.series_id == SERIES.id)
+    .where(SERIES.patient_id == bindparam("patient_id"), INFUSION.day >= bindparam("since"),
+           INFUSION.pain_2h.is_(None) | INFUSION.pain_24h.is_(None))
+    .order_by(INFUSION.day, INFUSION.start_time))
+
+
+def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[Row]:
+    """Recent infusions whose 2 h or 24 h pain is due and missing, each with its series' route.
 
     ``now`` is the patient's local wall-clock time. The 2 h pain is asked from 2 hours after the
     start, the 24 h pain from 24 hours after; either only until 48 hours after the start.
     """
-    rows = get_session().exec(
-        select(Infusion, InfusionSeries).join(InfusionSeries)
-        .where(InfusionSeries.patient_id == patient_id,
-               Infusion.day >= now.date() - timedelta(days=2),
-               (col(Infusion.pain_2h).is_(None)) | (col(Infusion.pain_24h).is_(None)))
-        .order_by(Infusion.day, Infusion.start_time))
+    rows = get_session().connection().execute(
+        RECENT_WITHOUT_LATER_PAIN, {"patient_id": patient_id, "since": now.date() - timedelta(days=2)})
     due = []
-    for infusion, series in rows:
+    for infusion in rows:
         elapsed = now - datetime.combine(infusion.day, infusion.start_time)
         missing_2h = infusion.pain_2h is None and elapsed >= timedelta(hours=2)
         missing_24h = infusion.pain_24h is None and elapsed >= timedelta(hours=24)
         if (missing_2h or missing_24h) and elapsed <= timedelta(hours=48):
-            due.append((infusion, series))
+            due.append(infusion)
     return due
 
 
