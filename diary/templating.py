@@ -2,13 +2,14 @@
 
 import hashlib
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
+from diary import radio_groups
 from diary.days import available_time_zones
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 
@@ -39,15 +40,48 @@ def file_version(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+class FixedUrls:
+    """URLs that every page links to the same way (navigation, static files), built once.
+
+    A URL without arguments depends only on the app's routes and the path the app is mounted
+    at (the request's script root), so those make the key; the memo is per app and bounded.
+    """
+
+    MEMO_SIZE = 256
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.remembered = lru_cache(maxsize=self.MEMO_SIZE)(self.build)
+
+    def build(self, script_root: str, endpoint: str, filename: str | None) -> str:
+        if filename is None:
+            return url_for(endpoint)
+        version = file_version(Path(self.app.static_folder) / filename)
+        return url_for(endpoint, filename=filename, v=version)
+
+    def page(self, endpoint: str) -> str:
+        return self.remembered(request.script_root, endpoint, None)
+
+    def static(self, filename: str) -> str:
+        return self.remembered(request.script_root, "static", filename)
+
+
 def static_url(filename: str) -> str:
     """A static file's URL with its content hash, so browsers may cache it for a year."""
-    version = file_version(Path(current_app.static_folder) / filename)
-    return url_for("static", filename=filename, v=version)
+    return current_app.extensions["fixed_urls"].static(filename)
+
+
+def page_url(endpoint: str) -> str:
+    """``url_for(endpoint)`` for an endpoint that takes no arguments (the navigation's links)."""
+    return current_app.extensions["fixed_urls"].page(endpoint)
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    radio_groups.init_app(app)
+    app.extensions["fixed_urls"] = FixedUrls(app)
     app.add_template_global(static_url)
+    app.add_template_global(page_url)
     app.add_template_global(time_zone_options)
     app.add_template_filter(long_day)
     app.add_template_filter(short_day)
