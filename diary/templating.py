@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from diary import radio_groups
 from diary.days import available_time_zones
@@ -66,6 +67,27 @@ class FixedUrls:
         return self.remembered(request.script_root, "static", filename)
 
 
+class SiteNav:
+    """The main navigation (``_nav.html``), rendered once per script root and current endpoint.
+
+    Those two are all it reads: the links are fixed and the endpoint says which is current.
+    """
+
+    MEMO_SIZE = 256
+
+    def __init__(self, app: Flask):
+        self.app = app
+        remembered = lru_cache(maxsize=self.MEMO_SIZE)(self.render)
+        # While templates reload on change (debug), a remembered copy could be out of date.
+        self.rendered = self.render if app.jinja_env.auto_reload else remembered
+
+    def render(self, script_root: str, endpoint: str | None) -> Markup:
+        return self.app.jinja_env.get_template("_nav.html").module.nav(endpoint)
+
+    def __call__(self) -> Markup:
+        return self.rendered(request.script_root, request.endpoint)
+
+
 def static_url(filename: str) -> str:
     """A static file's URL with its content hash, so browsers may cache it for a year."""
     return current_app.extensions["fixed_urls"].static(filename)
@@ -82,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.extensions["fixed_urls"] = FixedUrls(app)
     app.add_template_global(static_url)
     app.add_template_global(page_url)
+    app.add_template_global(SiteNav(app), "site_nav")
     app.add_template_global(time_zone_options)
     app.add_template_filter(long_day)
     app.add_template_filter(short_day)

@@ -139,3 +139,14 @@ def test_a_second_app_with_other_static_files_gets_its_own_versions(make_app, tm
     css = [link for app in (first, second) for link in links(app.test_client().get("/login"))
            if "app.css" in link]
     assert len(css) == 2 and css[0] != css[1]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_the_navigation_marks_the_page_you_are_on_whichever_page_came_before(as_alice, order):
+    pages = [("/today", "Log today"), ("/entries", "History"), ("/treatments/", "Treatments"),
+             ("/trends/", "Trends"), ("/share", "Share"), ("/account", "Account"),
+             ("/entries/new", None)]
+    for path, current in pages[::order] * 2:  # the second round comes from the memo
+        response = as_alice.get(path, follow_redirects=True)
+        marked = [node.get_text() for node in parse(response).select('nav[aria-label="Main"] a[aria-current="page"]')]
+        assert marked == ([current] if current else []), path
