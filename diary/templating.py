@@ -1,4 +1,5 @@
-"""Small helpers the templates share: how days and scores are written for patients."""
+"""Small helpers the templates share: how days and scores are written for patients, and the
+markup every page carries the same way (static and navigation links), built once per app."""
 
 import hashlib
 from datetime import date, datetime
