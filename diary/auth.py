@@ -39,7 +39,6 @@ class SignedInPatient:
     id: int
     email: str
     display_name: str
-    password_hash: str
     time_zone: str
     session_version: int
     trends_before_days: int
@@ -209,12 +208,12 @@ def change_password():
     if request.method == "GET":
         return render_template("auth/password.html", errors={})
     reader = FormReader(request.form)
-    if not verify_password(current_user.password_hash, request.form.get("current_password") or ""):
+    user = account_row()
+    if not verify_password(user.password_hash, request.form.get("current_password") or ""):
         reader.fail("current_password", "Your current password is not right")
     new_password = read_new_password(reader, "new_password")
     if not reader.ok:
         return render_template("auth/password.html", errors=reader.errors), 422
-    user = account_row()
     user.password_hash = hash_password(new_password)
     user.session_version += 1  # logs out every other session and remember-me cookie
     get_session().add(user)
@@ -231,7 +230,7 @@ def delete_account():
     if request.method == "GET":
         return render_template("auth/delete.html", errors={})
     reader = FormReader(request.form)
-    if not verify_password(current_user.password_hash, request.form.get("password") or ""):
+    if not verify_password(account_row().password_hash, request.form.get("password") or ""):
         reader.fail("password", "Your password is not right")
         return render_template("auth/delete.html", errors=reader.errors), 422
     delete_patient(current_user.id)

@@ -164,6 +164,6 @@ def analysed_history(patient: User, key: tuple | None = None) -> tuple[History, 
 
 
 def derived(key: tuple, what: tuple, build):
-    """Something built from a history alone (a chart's JSON), under the history's key, for
-    ``what`` (the chart and its query)."""
+    """Something built from a history alone (a chart's JSON, the before/after page's body, a
+    report), under the history's key, for ``what`` (e.g. the chart and its query)."""
     return caches()[2].get(key, build, slot=(key[0], *what))

@@ -124,8 +124,10 @@ def owner_key(table: Table) -> str:
 
 @lru_cache(maxsize=64)
 def owners_matched(table: Table, statement):
-    """SELECT the owners of the rows an UPDATE or DELETE matches, built once per statement: a
-    statement never changes, and SQLAlchemy compiles a statement it has seen again for free."""
+    """SELECT the owners of the rows an UPDATE or DELETE matches, built once per statement object.
+
+    Only the prebuilt statements (diary.entries.queries) come back as the same object; one built
+    per call misses and is held until 64 newer ones push it out, which bounds the memo."""
     query = owner_select(table)
     return query if statement.whereclause is None else query.where(statement.whereclause)
 
