@@ -35,6 +35,14 @@ def saved(page, message: str) -> None:
     expect(page.locator(".flash-success")).to_contain_text(message)
 
 
+def quick_log(page, pain: int) -> None:
+    """Log today's average pain as a patient does: the number, then Save."""
+    page.goto("/today")
+    tap(page, f"#pain_avg-{pain}")
+    tap(page, "button.button-primary")
+    saved(page, f"Saved: pain {pain}")
+
+
 def test_a_patient_registers_logs_today_and_yesterday_and_edits_in_place(
         viewport, contexts, database, time_zone):
     email = f"journey-{viewport.name}@example.com"
@@ -121,10 +129,7 @@ def test_bad_input_shows_its_message_next_to_the_field_and_keeps_what_was_typed(
 def test_a_second_device_logs_in_and_sees_the_same_diary(contexts, new_patient, database, time_zone):
     patient, state = new_patient("Bea")
     phone = contexts.open(VIEWPORTS["phone-360"], storage_state=state).new_page()
-    phone.goto("/today")
-    tap(phone, "#pain_avg-4")
-    tap(phone, "button.button-primary")
-    saved(phone, "Saved: pain 4")
+    quick_log(phone, 4)
     assert [entry.pain_avg for entry in database.entries(patient.email)] == [4]
 
     laptop = contexts.open(VIEWPORTS["desktop"]).new_page()
@@ -143,10 +148,7 @@ def test_a_second_device_logs_in_and_sees_the_same_diary(contexts, new_patient, 
 def test_a_share_link_opens_in_a_fresh_browser_and_is_dead_once_revoked(contexts, new_patient, database):
     patient, state = new_patient("Eve")
     page = contexts.open(VIEWPORTS["phone-360"], storage_state=state).new_page()
-    page.goto("/today")
-    tap(page, "#pain_avg-5")
-    tap(page, "button.button-primary")
-    saved(page, "Saved: pain 5")
+    quick_log(page, 5)
     with page.expect_navigation():
         tap(page, "nav >> text=Share")
     page.fill("#label", "Dr. Lin")
