@@ -1,5 +1,5 @@
 """Small helpers the templates share: how days and scores are written for patients, and the
-markup every page carries the same way (static and navigation links), built once per app."""
+links every page carries the same way (static and navigation links), built once per app."""
 
 import hashlib
 from datetime import date, datetime
@@ -9,9 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
-from diary import radio_groups
+from diary import remembered_markup
 from diary.days import available_time_zones
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 
@@ -68,27 +67,6 @@ class FixedUrls:
         return self.remembered(request.script_root, "static", filename)
 
 
-class SiteNav:
-    """The main navigation (``_nav.html``), rendered once per script root and current endpoint.
-
-    Those two are all it reads: the links are fixed and the endpoint says which is current.
-    """
-
-    MEMO_SIZE = 256
-
-    def __init__(self, app: Flask):
-        self.app = app
-        remembered = lru_cache(maxsize=self.MEMO_SIZE)(self.render)
-        # While templates reload on change (debug), a remembered copy could be out of date.
-        self.rendered = self.render if app.jinja_env.auto_reload else remembered
-
-    def render(self, script_root: str, endpoint: str | None) -> Markup:
-        return self.app.jinja_env.get_template("_nav.html").module.nav(endpoint)
-
-    def __call__(self) -> Markup:
-        return self.rendered(request.script_root, request.endpoint)
-
-
 def static_url(filename: str) -> str:
     """A static file's URL with its content hash, so browsers may cache it for a year."""
     return current_app.extensions["fixed_urls"].static(filename)
@@ -101,11 +79,10 @@ def page_url(endpoint: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    radio_groups.init_app(app)
+    remembered_markup.init_app(app)
     app.extensions["fixed_urls"] = FixedUrls(app)
     app.add_template_global(static_url)
     app.add_template_global(page_url)
-    app.add_template_global(SiteNav(app), "site_nav")
     app.add_template_global(time_zone_options)
     app.add_template_filter(long_day)
     app.add_template_filter(short_day)

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from diary.models import Entry
-from diary.radio_groups import RadioGroups
+from diary.remembered_markup import RadioGroups
 from tests.conftest import PASSWORD
 from tests.html import parse
 

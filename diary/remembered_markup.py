@@ -1,22 +1,32 @@
-"""The forms' radio groups (0-10 scales, side-effect severities), each rendered once and remembered.
+"""Markup that reads only a few fixed inputs, rendered once per app and remembered.
 
-The entry form shows about 130 radio inputs; rendering them through the macros on every request
+The forms' radio groups (0-10 scales, side-effect severities): the entry form shows about 130 radio inputs; rendering them through the macros on every request
 was most of the quick-log page's time. A group's markup depends only on its fixed wording, the
 current answer and its error message, so the result of the macro in ``_forms.html`` (still the
 one source of the markup) is kept per app, keyed by exactly those inputs. Answers that match no
 button are all alike to the macro, so they share one key: the memo stays small however odd the
 input, and it holds nothing that is not in the public wording of the form.
+
+The main navigation (``_nav.html``): its links are fixed and the current endpoint says which one
+is marked, so the script root and the endpoint are its key.
 """
 
 from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, request
 from markupsafe import Markup
 
 SCALE_ANSWERS = frozenset(str(number) for number in range(11)) | {""}
 SEVERITY_ANSWERS = frozenset(("none", "mild", "moderate", "severe"))
 NO_BUTTON = "?"  # stands for any answer that checks no button
 MEMO_SIZE = 1024  # groups x answers x messages is a few hundred; this bounds it anyway
+NAV_MEMO_SIZE = 256
+
+
+def remembered(app: Flask, render, size: int):
+    """``render`` behind a bounded memo, or bare while templates reload on change (debug), when a
+    remembered copy could be out of date."""
+    return render if app.jinja_env.auto_reload else lru_cache(maxsize=size)(render)
 
 
 class RadioGroups:
@@ -24,9 +34,7 @@ class RadioGroups:
 
     def __init__(self, app: Flask):
         self.app = app
-        rendered = lru_cache(maxsize=MEMO_SIZE)(self.render)
-        # While templates reload on change (debug), a remembered group could be out of date.
-        self.rendered = self.render if app.jinja_env.auto_reload else rendered
+        self.rendered = remembered(app, self.render, MEMO_SIZE)
 
     def scale(self, name, label, low, high, values, errors, required=False) -> Markup:
         current = str(values.get(name, ""))
@@ -53,7 +61,22 @@ class RadioGroups:
         return forms.scale(name, *wording, values, errors, required=required)
 
 
+class SiteNav:
+    """The main navigation, rendered once per script root and current endpoint."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.rendered = remembered(app, self.render, NAV_MEMO_SIZE)
+
+    def render(self, script_root: str, endpoint: str | None) -> Markup:
+        return self.app.jinja_env.get_template("_nav.html").module.nav(endpoint)
+
+    def __call__(self) -> Markup:
+        return self.rendered(request.script_root, request.endpoint)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(SiteNav(app), "site_nav")
     groups = RadioGroups(app)
     app.add_template_global(groups.scale, "scale_group")
     app.add_template_global(groups.severity, "severity_group")
