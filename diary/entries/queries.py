@@ -18,30 +18,27 @@ from diary.models import Entry, EntrySideEffect, utcnow
 
 HISTORY_PAGE = 20
 
-# The statements of a save, built once: building one costs more than running it. They run
-# through the session, so the data version's hook sees each write. An UPDATE sets the columns
-# given as parameters.
 entry_table, side_effect_table = Entry.__table__, EntrySideEffect.__table__
-CHANGE_ENTRY = update(entry_table).where(entry_table.c.id == bindparam("entry_id"),
-                                         entry_table.c.patient_id == bindparam("owner"))
-READ_SIDE_EFFECTS = (
-    select(side_effect_table.c.symptom, side_effect_table.c.severity, side_effect_table.c.detail)
-    .where(side_effect_table.c.entry_id == bindparam("entry_id")))
-DELETE_SIDE_EFFECTS = delete(side_effect_table).where(
-    side_effect_table.c.entry_id == bindparam("entry_id"),
-    side_effect_table.c.symptom.in_(bindparam("symptoms", expanding=True)))
-CHANGE_SIDE_EFFECT = update(side_effect_table).where(
-    side_effect_table.c.entry_id == bindparam("of_entry"),
-    side_effect_table.c.symptom == bindparam("of_symptom"))
-ADD_SIDE_EFFECTS = insert(side_effect_table)
-
-# The pages' reads, built once too.
 ENTRY, SIDE_EFFECT = entry_table.c, side_effect_table.c
 ENTRY_COLUMNS = (ENTRY.id, ENTRY.day, ENTRY.pain_avg, ENTRY.pain_worst, ENTRY.interference_enjoyment,
                  ENTRY.interference_activity, ENTRY.mood, ENTRY.sleep_quality, ENTRY.notes)
 SIDE_EFFECT_COLUMNS = (SIDE_EFFECT.symptom, SIDE_EFFECT.severity, SIDE_EFFECT.detail)
 WORST_FIRST = (SIDE_EFFECT.severity.desc(), SIDE_EFFECT.symptom)
 
+# The statements of a save, built once: building one costs more than running it. They run
+# through the session, so the data version's hook sees each write. An UPDATE sets the columns
+# given as parameters.
+CHANGE_ENTRY = update(entry_table).where(ENTRY.id == bindparam("entry_id"),
+                                         ENTRY.patient_id == bindparam("owner"))
+READ_SIDE_EFFECTS = select(*SIDE_EFFECT_COLUMNS).where(SIDE_EFFECT.entry_id == bindparam("entry_id"))
+DELETE_SIDE_EFFECTS = delete(side_effect_table).where(
+    SIDE_EFFECT.entry_id == bindparam("entry_id"),
+    SIDE_EFFECT.symptom.in_(bindparam("symptoms", expanding=True)))
+CHANGE_SIDE_EFFECT = update(side_effect_table).where(
+    SIDE_EFFECT.entry_id == bindparam("of_entry"), SIDE_EFFECT.symptom == bindparam("of_symptom"))
+ADD_SIDE_EFFECTS = insert(side_effect_table)
+
+# The pages' reads, built once too.
 DAY_WITH_SIDE_EFFECTS = (
     select(*ENTRY_COLUMNS, *SIDE_EFFECT_COLUMNS)
     .outerjoin(side_effect_table, SIDE_EFFECT.entry_id == ENTRY.id)
