@@ -10,7 +10,7 @@ from sqlalchemy import bindparam
 from sqlmodel import delete, select
 
 from diary.days import is_time_zone
-from diary.db import get_session
+from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
 from diary.models import Invite, User
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
@@ -244,6 +244,7 @@ def delete_patient(patient_id: int) -> None:
     session = get_session()
     session.exec(delete(User).where(User.id == patient_id))
     session.commit()
+    erase_deleted_rows()
 
 
 def current_registration_mode() -> str:

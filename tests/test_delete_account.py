@@ -5,10 +5,12 @@ her account must be exactly the database from before she existed. A table added 
 factory in tests/routes.py fills makes the test fail, so it cannot escape the check.
 """
 
+from pathlib import Path
+
 import pytest
 from sqlmodel import SQLModel
 
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import PASSWORD, make_patient, sqlite_only
 from tests.html import field_error, parse, title
 from tests.routes import PARAMETER_FACTORIES, Diary, dump
 
@@ -98,3 +100,22 @@ def test_other_devices_are_logged_out_by_the_deletion(app, db):
 def test_deleting_needs_a_login(client, method):
     response = getattr(client, method)("/account/delete", data={"password": PASSWORD})
     assert response.status_code == 302 and response.location.startswith("/login")
+
+
+@sqlite_only
+def test_after_deletion_neither_the_database_file_nor_its_wal_holds_the_diary(app, db, database_url):
+    """SQLite keeps old page images in the write-ahead log and deleted cells in free space; the
+    app turns secure_delete on itself and empties the log after a deletion."""
+    marker = "marker-5e1d-told-nobody"
+    diary = fill_diary(app, db, f"{marker}@example.com", f"Name {marker}")
+    assert diary.client.post("/entries", data={"day": "2021-06-15", "pain_avg": "4",
+                                               "notes": f"Notes {marker}"}).status_code == 302
+    with engine_of(app).connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+    assert diary.client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+
+    # Read while the app's connections are open: the last one to close would empty the log itself.
+    database = Path(database_url.removeprefix("sqlite:///"))
+    for path in (database, database.with_name(database.name + "-wal")):
+        assert marker.encode() not in (path.read_bytes() if path.exists() else b""), path.name
