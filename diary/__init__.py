@@ -31,13 +31,15 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, installable, ratelimit, security, server, templating, treatments,
+        admin, auth, db, errors, installable, ratelimit, secret_links, security, server, templating,
+        treatments,
     )
     from diary.charts import views as charts
     from diary.entries import views as entries
     from diary.sharing import views as sharing
 
     server.init_app(app)
+    secret_links.register_converter(app)
     db.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
@@ -50,4 +52,5 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     admin.init_app(app)
     app.register_blueprint(sharing.bp)
     treatments.init_app(app)
+    secret_links.init_app(app)  # last: it reads every route
     return app

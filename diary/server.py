@@ -3,7 +3,8 @@
 Logs are one readable line each on stdout (systemd's journal keeps them). They name patients by id
 only and never carry form bodies, passwords or diary answers: SQLAlchemy's statement log would
 print every value written, so it is held at WARNING whatever the log level, and engines hide SQL
-parameters in error messages (diary.db).
+parameters in error messages (diary.db). Nor do they carry the secret part of a link: every line
+passes diary.secret_links.HideSecretLinks.
 """
 
 import logging
@@ -26,11 +27,13 @@ bp = Blueprint("server", __name__)
 def log_config(level: str) -> dict:
     """A logging.config dictionary: everything, gunicorn's own lines too, one format on stdout."""
     level = level.upper()
-    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line"}
+    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "line",
+               "filters": ["hide_secret_links"]}
     return {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"line": {"format": LOG_FORMAT}},
+        "filters": {"hide_secret_links": {"()": "diary.secret_links.HideSecretLinks"}},
         "handlers": {"stdout": handler},
         "root": {"level": level, "handlers": ["stdout"]},
         "loggers": {

@@ -33,7 +33,7 @@ PUBLIC_ROUTES = {
     "/register",
     "/static/<path:filename>",
     "/health",  # "ok" or 503, nothing else
-    "/s/<token>",  # the clinician's view of a share link: the token is the key
+    "/s/<secret:token>",  # the clinician's view of a share link: the token is the key
     "/trends/how",  # how the before/after analysis works: the same text for everyone
     "/sw.js",  # the service worker: caches only versioned static files
     "/offline",  # the page shown with no network: no patient data

@@ -149,7 +149,7 @@ def own_report():
     return render_report(*report_parts(current_user), shared=False)
 
 
-@bp.route("/s/<token>")
+@bp.route("/s/<secret:token>")
 @limit_share_token_guessing
 def shared(token: str):
     share_link = links.link_for_token(token)
