@@ -6,6 +6,7 @@ boolean stops the app at start rather than silently meaning "off".
 """
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,19 @@ def parse_public_url(name: str, raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise SettingError(f"{name} must be an address like https://diary.example.org, not {raw!r}")
     return value
+
+
+HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
+def parse_host_names(name: str, raw: str) -> list[str]:
+    """Host names separated by commas; a leading dot allows every subdomain (".example.org")."""
+    names = [part.strip().lower() for part in raw.split(",") if part.strip()]
+    for host in names:
+        if not HOST_NAME.fullmatch(host):
+            raise SettingError(f"{name} must be host names like diary.example.org, separated by "
+                               f"commas (no https://, port or path), not {host!r}")
+    return names
 
 
 def parse_choice(*choices: str) -> Callable[[str, str], str]:
@@ -106,8 +120,13 @@ SETTINGS = (
             parse_count(0)),
     Setting("DIARY_PUBLIC_URL", "PUBLIC_URL", "",
             "The diary's public address, like `https://diary.example.org`, used for links that "
-            "leave the browser (share links for a clinician). Unset: the address of the request.",
-            parse_public_url),
+            "leave the browser (share links for a clinician). Unset: the address of the request, "
+            "if its host is allowed (`DIARY_TRUSTED_HOSTS`).", parse_public_url),
+    Setting("DIARY_TRUSTED_HOSTS", "TRUSTED_HOST_NAMES", "",
+            "Other host names the diary answers to, separated by commas, like `diary.clinic.lan` "
+            "(`.example.org` allows its subdomains). Loopback (`localhost`, `127.0.0.1`) and the "
+            "host of `DIARY_PUBLIC_URL` are always allowed; a request for any other host gets a "
+            "400 page, so no link is ever built from a made-up `Host` header.", parse_host_names),
     Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "memory://",
             "Where login and share-link attempts are counted. `memory://` counts per server "
             "process; `redis://host:6379` (or `memcached://`) shares one count across workers."),

@@ -1,4 +1,4 @@
-"""Running as a service: the log format, trusting a reverse proxy, and the health check.
+"""Running as a service: the log format, trusting a reverse proxy and host names, the health check.
 
 Logs are one readable line each on stdout (systemd's journal keeps them). They name patients by id
 only and never carry form bodies, passwords or diary answers: SQLAlchemy's statement log would
@@ -10,12 +10,17 @@ passes diary.secret_links.HideSecretLinks.
 import logging
 import sys
 
-from flask import Blueprint, Flask, current_app
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, current_app, request
+from flask.globals import request_ctx
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diary.db import get_engine
+from diary.errors import render_error
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Loggers that would write diary answers or form values into the log at INFO or DEBUG.
@@ -58,6 +63,35 @@ def trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
+# Always allowed: `make run` and the health check on the server itself. (IPv6 [::1] cannot be
+# listed: werkzeug's host check cuts every entry at its first colon.)
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+
+
+def trust_hosts(app: Flask) -> None:
+    """Answer only requests addressed to this diary, so nothing is built from a made-up Host.
+
+    Flask's TRUSTED_HOSTS check runs before routing; a refused request then gets the page below
+    before any other hook (login, CSRF, rate limits) reads the host.
+    """
+    public_host = urlsplit(app.config["PUBLIC_URL"]).hostname
+    app.config["TRUSTED_HOSTS"] = [*LOOPBACK_HOSTS, *([public_host] if public_host else []),
+                                   *app.config["TRUSTED_HOST_NAMES"]]
+    app.before_request(refuse_unknown_host)
+
+
+def refuse_unknown_host():
+    if not isinstance(request.routing_exception, SecurityError):
+        return None
+    current_app.logger.warning("Refused a request for a host that is not allowed "
+                               "(add it to DIARY_TRUSTED_HOSTS if it is this diary's)")
+    # The page's links are paths: build them as for any allowed host.
+    request_ctx.url_adapter = current_app.url_map.bind(
+        LOOPBACK_HOSTS[0], script_name=request.script_root, url_scheme=request.scheme)
+    return render_error(400, "This diary is not at this address",
+                        "Open the diary at the address you were given.")
+
+
 @bp.route("/health")
 def health():
     """For uptime monitors and the proxy: "ok" when the database answers. No login, no data."""
@@ -75,4 +109,5 @@ def health():
 def init_app(app: Flask) -> None:
     configure_logging(app)
     trust_proxies(app)
+    trust_hosts(app)
     app.register_blueprint(bp)

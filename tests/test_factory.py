@@ -41,10 +41,20 @@ def test_secret_key_from_environment_or_file(tmp_path):
     ("DIARY_PUBLIC_URL", "ftp://diary.example.org"),
     ("DIARY_PUBLIC_URL", "https://diary.example.org/?x=1"),
     ("DIARY_LOG_LEVEL", "loud"),
+    ("DIARY_TRUSTED_HOSTS", "https://diary.example.org"),
+    ("DIARY_TRUSTED_HOSTS", "diary.example.org:8000"),
+    ("DIARY_TRUSTED_HOSTS", "diary.example.org/path"),
 ])
 def test_a_typo_in_a_setting_stops_the_app(tmp_path, name, raw):
     with pytest.raises(SettingError, match=name):
         load_settings({name: raw}, str(tmp_path))
+
+
+def test_trusted_hosts_add_to_loopback_and_the_public_address(make_app, monkeypatch):
+    monkeypatch.setenv("DIARY_TRUSTED_HOSTS", " Diary.Clinic.lan, .example.net ")
+    monkeypatch.setenv("DIARY_PUBLIC_URL", "https://diary.example.org")
+    assert make_app().config["TRUSTED_HOSTS"] == [
+        "localhost", "127.0.0.1", "diary.example.org", "diary.clinic.lan", ".example.net"]
 
 
 def test_unreadable_secret_file_is_named(tmp_path):

@@ -36,18 +36,29 @@ FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "diary.example.or
              "X-Forwarded-For": "203.0.113.7"}
 
 
+BEHIND_CADDY = {"TRUSTED_PROXIES": 1, "PUBLIC_URL": "https://diary.example.org"}
+
+
 def test_behind_a_trusted_proxy_the_forwarded_headers_count(make_app):
-    client = add_probe(make_app(TRUSTED_PROXIES=1))
+    client = add_probe(make_app(**BEHIND_CADDY))
     answer = client.get("/probe", headers=FORWARDED, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert answer.get_data(as_text=True) == "https diary.example.org 203.0.113.7"
 
 
 def test_a_trusted_proxy_believes_only_the_address_it_added(make_app):
-    client = add_probe(make_app(TRUSTED_PROXIES=1))
+    client = add_probe(make_app(**BEHIND_CADDY))
     # The client made up the first address; the proxy appended the one it saw.
     headers = {**FORWARDED, "X-Forwarded-For": "10.0.0.1, 203.0.113.7"}
     answer = client.get("/probe", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
     assert answer.get_data(as_text=True).split()[2] == "203.0.113.7"
+
+
+def test_a_forwarded_host_that_is_not_the_diarys_is_refused(make_app):
+    client = add_probe(make_app(**BEHIND_CADDY))
+    headers = {**FORWARDED, "X-Forwarded-Host": "attacker.example"}
+    answer = client.get("/probe", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert answer.status_code == 400
+    assert "not at this address" in answer.get_data(as_text=True)
 
 
 def test_without_trusted_proxies_forwarded_headers_are_ignored(app):
