@@ -60,6 +60,107 @@ def test_links_are_built_from_the_public_base_url(make_app, alice):
     assert make_link(client).startswith("https://diary.example.org/s/")
 
 
+def test_the_clinician_opens_the_link_without_an_account(app, as_alice, db):
+    as_alice.post("/entries", data={"day": "2026-01-05", "pain_avg": "6", "notes": "private note"})
+    url = make_link(as_alice)
+    clinician = app.test_client()
+    response = clinician.get(url.removeprefix("http://localhost"))
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.find("h1").get_text() == "Pain diary summary: Alice"
+    assert page.find("form") is None  # read-only: nothing to submit
+    html = response.get_data(as_text=True)
+    assert "alice@example.com" not in html and "private note" not in html
+    assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert page.find("meta", {"name": "robots"})["content"] == "noindex, nofollow"
+    link = db.exec(select(ShareLink)).one()
+    assert link.open_count == 1 and link.last_opened_at is not None
+
+
+def test_revoking_stops_the_link_at_once(app, as_alice, db):
+    url = make_link(as_alice).removeprefix("http://localhost")
+    link = db.exec(select(ShareLink)).one()
+    confirm = as_alice.get(f"/share/{link.id}/revoke")
+    assert confirm.status_code == 200 and app.test_client().get(url).status_code == 200
+    assert as_alice.post(f"/share/{link.id}/revoke").status_code == 302
+    response = app.test_client().get(url)
+    assert response.status_code == 410
+    assert parse(response).find("h1").get_text() == "This link has expired or was revoked"
+    assert "Alice" not in response.get_data(as_text=True)
+
+
+def test_an_expired_link_stops_working(app, as_alice, db, clock):
+    clock.set("2026-03-01T10:00")
+    url = make_link(as_alice, days="7").removeprefix("http://localhost")
+    clock.set("2026-03-08T09:59")
+    assert app.test_client().get(url).status_code == 200
+    clock.set("2026-03-08T10:00")
+    assert app.test_client().get(url).status_code == 410
+
+
+def test_an_unknown_token_reads_like_an_expired_one(client):
+    response = client.get("/s/" + "A" * 32)
+    assert response.status_code == 404
+    assert parse(response).find("h1").get_text() == "This link has expired or was revoked"
+
+
+def test_the_patient_sees_every_link_with_its_use(app, as_alice, db):
+    url = make_link(as_alice, label="Dr. Lin").removeprefix("http://localhost")
+    make_link(as_alice, label="Physio")
+    app.test_client().get(url)
+    app.test_client().get(url)
+    cards = parse(as_alice.get("/share")).select(".card")
+    assert [card.select_one(".row-title").get_text(strip=True) for card in cards] == ["Physio", "Dr. Lin"]
+    assert cards[1].select_one(".meta").get_text().startswith("Opened 2 times")
+    assert cards[0].select_one(".meta").get_text() == "Not opened yet"
+
+
+@pytest.mark.parametrize("form, field, message", [
+    ({"label": "", "expires_in_days": "30"}, "label", "Enter who is it for"),
+    ({"label": "Dr. Lin", "expires_in_days": "400"}, "expires_in_days", "Choose how long it works from the list"),
+    ({"label": "Dr. Lin", "expires_in_days": "30", "period_start": "2026-02-01", "period_end": "2026-01-01"},
+     "period_end", "Last day must be on or after the first day"),
+])
+def test_a_bad_link_form_is_refused_and_nothing_stored(as_alice, db, form, field, message, clock):
+    clock.set("2026-03-01T10:00")
+    response = as_alice.post("/share", data=form)
+    assert response.status_code == 422
+    assert field_error(response, field) == message
+    assert db.exec(select(ShareLink)).all() == []
+
+
+def test_a_link_never_works_longer_than_a_year(as_alice, db):
+    make_link(as_alice, days="90")
+    link = db.exec(select(ShareLink)).one()
+    assert link.expires_at - link.created_at == timedelta(days=90)
+
+
+def test_another_patients_links_are_not_found(app, as_alice, db, charlie):
+    make_link(as_alice)
+    link = db.exec(select(ShareLink)).one()
+    other = app.test_client()
+    other.post("/login", data={"email": charlie.email, "password": PASSWORD})
+    assert other.get(f"/share/{link.id}").status_code == 404
+    assert other.get(f"/share/{link.id}/revoke").status_code == 404
+    assert other.post(f"/share/{link.id}/revoke").status_code == 404
+    assert parse(other.get("/share")).select(".card") == []
+    db.expire_all()
+    assert db.get(ShareLink, link.id).revoked_at is None
+
+
+def test_a_period_limits_what_the_clinician_sees(app, as_alice, clock):
+    clock.set("2026-03-01T10:00")
+    for day, pain in (("2026-01-10", 8), ("2026-02-10", 4), ("2026-02-11", 2)):
+        as_alice.post("/entries", data={"day": day, "pain_avg": str(pain)})
+    url = make_link(as_alice, period_start="2026-02-01", period_end="2026-02-28").removeprefix("http://localhost")
+    page = parse(app.test_client().get(url))
+    facts = {div.dt.get_text(): div.dd.get_text() for div in page.select(".facts div")}
+    assert facts["Days logged"] == "2"
+    assert facts["Average pain (0–10), mean of logged days"] == "3.0"
+
+
 def test_without_a_public_url_a_link_for_a_host_not_allowed_is_refused_and_nothing_stored(as_alice, db):
     # A made-up Host header (or a proxy passing one through) must not end up in the QR code.
     response = as_alice.post("/share", data={"label": "Dr. Lin", "expires_in_days": "30"},
