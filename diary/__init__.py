@@ -31,8 +31,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, installable, ratelimit, secret_links, security, server, templating,
-        treatments,
+        admin, auth, db, errors, installable, questionnaires, ratelimit, secret_links, security,
+        server, templating, treatments,
     )
     from diary.charts import views as charts
     from diary.entries import views as entries
@@ -52,5 +52,6 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     admin.init_app(app)
     app.register_blueprint(sharing.bp)
     treatments.init_app(app)
+    questionnaires.init_app(app)
     secret_links.init_app(app)  # last: it reads every route
     return app

@@ -82,6 +82,23 @@ def parse_text(name: str, raw: str) -> str:
     return raw.strip()
 
 
+def parse_lines(name: str, raw: str) -> tuple[str, ...]:
+    """Text in lines separated by ``|`` (an environment file holds one line per variable)."""
+    lines = tuple(line.strip() for line in raw.split("|") if line.strip())
+    if not lines:
+        raise SettingError(f"{name} must not be empty: it is shown to a patient who may be in danger")
+    return lines
+
+
+# Shown on the safety page until the admin writes their country's crisis lines.
+CRISIS_RESOURCES_DEFAULT = (
+    "If you might act on these thoughts, or you are in danger now, call your local emergency "
+    "number (112 in the EU, 999 in the UK, 911 in the US and Canada, 000 in Australia) or go to "
+    "the nearest emergency department. | "
+    "The person who runs this diary has not yet added the crisis lines for your country. "
+    "Administrator: set DIARY_CRISIS_RESOURCES to your country's emergency number and crisis lines.")
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # environment variable
@@ -130,6 +147,11 @@ SETTINGS = (
     Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "memory://",
             "Where login and share-link attempts are counted. `memory://` counts per server "
             "process; `redis://host:6379` (or `memcached://`) shares one count across workers."),
+    Setting("DIARY_CRISIS_RESOURCES", "CRISIS_RESOURCES", CRISIS_RESOURCES_DEFAULT,
+            "Crisis lines for your country, shown on the safety page after a PHQ-9 item 9 answer "
+            "other than \"Not at all\". Lines separated by `|`, e.g. `In an emergency call 999. | "
+            "Samaritans: call 116 123 (free, any time).` The default names the emergency numbers "
+            "and says that the admin has not set this yet: set it.", parse_lines),
 )
 
 

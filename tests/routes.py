@@ -21,7 +21,7 @@ from sqlmodel import SQLModel, select
 from werkzeug.routing import IntegerConverter, Rule
 
 from diary import create_app
-from diary.models import Entry, Medication, ShareLink, TherapyEvent
+from diary.models import Entry, Medication, QuestionnaireAnswer, ShareLink, TherapyEvent
 from tests.conftest import TEST_CONFIG
 from tests.html import parse
 
@@ -153,6 +153,12 @@ def make_share_link(diary: Diary) -> int:
     return newest(diary, ShareLink)
 
 
+def make_questionnaire_answer(diary: Diary) -> int:
+    """Today's PHQ-9, with question 9 answered, so the safety flag shows on every page."""
+    posted(diary, "/questionnaires/phq9", {**{f"item_{n}": "2" for n in range(1, 10)}, "difficulty": "1"})
+    return newest(diary, QuestionnaireAnswer)
+
+
 # URL parameter name -> function creating the patient's object and returning its id.
 PARAMETER_FACTORIES = {
     "entry_id": make_entry,
@@ -161,6 +167,7 @@ PARAMETER_FACTORIES = {
     "medication_id": make_medication,
     "therapy_id": make_therapy,
     "link_id": make_share_link,
+    "answer_id": make_questionnaire_answer,
 }
 
 

@@ -27,6 +27,7 @@ SAMPLES = {
     "medication_day": ({"day": date(2026, 3, 3)}, ("day", date(2026, 3, 4))),
     "medication_dose": ({"amount": Decimal("50")}, ("amount", Decimal("75"))),
     "therapy_event": ({"day": date(2026, 3, 5), "kind": "physio"}, ("note", "stretching")),
+    "questionnaire_answer": ({"kind": "phq9", "day": date(2026, 3, 6), "item_1": 2}, ("item_9", 1)),
 }
 TABLES = [table.name for table in patient_tables()]
 MODELS = {mapper.local_table.name: mapper.class_ for mapper in SQLModel._sa_registry.mappers}

@@ -15,6 +15,7 @@ from diary.entries.queries import (
 )
 from diary.forms import FormReader
 from diary.models import Entry
+from diary.questionnaires.views import questionnaires_due
 from diary.side_effects import SIDE_EFFECTS
 from diary.treatments.queries import infusions_awaiting_later_pain
 
@@ -56,7 +57,7 @@ def today():
     awaiting = infusions_awaiting_later_pain(current_user.id, local_now(current_user.time_zone))
     return render_template("entries/today.html", **form_context(
         entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1),
-        awaiting_later_pain=awaiting))
+        awaiting_later_pain=awaiting, questionnaires_due=questionnaires_due()))
 
 
 @bp.route("/entries/new")

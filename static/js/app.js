@@ -47,6 +47,18 @@
     });
   }
 
+  // PHQ-9 item 9: show the crisis lines as soon as an answer other than "Not at all" is tapped
+  // (without JavaScript the safety page follows the save).
+  function watchSafetyItem(root) {
+    root.querySelectorAll("[data-safety-item]").forEach(function (group) {
+      var notice = group.parentNode.querySelector("[data-safety-notice]");
+      if (!notice) return;
+      group.addEventListener("change", function (event) {
+        notice.hidden = event.target.value === "0" || event.target.value === "";
+      });
+    });
+  }
+
   // The service worker (static/sw.js) keeps the static files and an offline page; never data.
   function registerServiceWorker() {
     var url = document.documentElement.dataset.serviceWorker;
@@ -61,6 +73,7 @@
     fillTimeZone(document);
     focusErrors(document);
     enableButtons(document);
+    watchSafetyItem(document);
     registerServiceWorker();
   });
 

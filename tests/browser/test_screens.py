@@ -75,7 +75,12 @@ SCREENS = [
     Screen("trends-timeline", "/trends/timeline"),
     Screen("trends-side-effects", "/trends/side-effects"),
     Screen("trends-how", "/trends/how"),
-    Screen("trends-settings", "/trends/settings"),  # treatments and trends: from main, checked here
+    Screen("trends-settings", "/trends/settings"),
+    Screen("questionnaire-phq9", "/questionnaires/phq9/new"),
+    Screen("questionnaire-gad7", "/questionnaires/gad7/new"),
+    Screen("questionnaire-safety", "/questionnaires/safety"),
+    Screen("questionnaires", "/questionnaires/"),
+    Screen("questionnaire-settings", "/questionnaires/settings"),  # treatments and trends: from main, checked here
 ]
 
 # viewport: (themes, run axe). axe on both phones, and in the dark theme too for its contrast

@@ -1,14 +1,16 @@
-"""The analysis is pure: importing it loads neither Flask nor the database layer."""
+"""The analysis and the questionnaires' scoring are pure: importing them loads neither Flask nor
+the database layer."""
 
 import subprocess
 import sys
 
 
-def test_the_analysis_imports_without_flask_or_the_database():
+def test_the_analysis_and_the_questionnaire_scoring_import_without_flask_or_the_database():
     code = (
         "import sys\n"
         "import diary.trends.analysis, diary.trends.display, diary.trends.windows\n"
         "import diary.trends.outcomes, diary.trends.durability, diary.trends.infusions\n"
+        "import diary.questionnaires.items, diary.questionnaires.scoring\n"
         "loaded = [name for name in ('flask', 'sqlmodel', 'sqlalchemy', 'diary.db')"
         " if name in sys.modules]\n"
         "print(','.join(loaded))\n"
