@@ -18,6 +18,7 @@ from diary.charts import figures
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.history import analysed_history, derived, history_key
+from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.treatments.forms import CHOICE_NAMES
 from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
 from diary.trends.durability import trailing_mean
@@ -168,10 +169,20 @@ def class_bands() -> list[tuple[str, str]]:
     return bands
 
 
+def questionnaire_bands(kind: str) -> list[str]:
+    """"0–4 minimal", "5–9 mild" …, from the one table in diary.questionnaires.items."""
+    bands, lowest = [], 0
+    for highest, name in QUESTIONNAIRES[kind].bands:
+        bands.append(f"{lowest}–{highest} {name}")
+        lowest = highest + 1
+    return bands
+
+
 @bp.route("/how")
 def how():
     return render_template("trends/how.html", minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX,
-                           class_bands=class_bands())
+                           class_bands=class_bands(), phq9_bands=questionnaire_bands(PHQ9),
+                           gad7_bands=questionnaire_bands(GAD7))
 
 
 @bp.route("/settings", methods=("GET", "POST"))

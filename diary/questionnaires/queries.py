@@ -32,7 +32,8 @@ def item_answers(row) -> tuple[int | None, ...]:
 
 
 def as_answered(row) -> Answered:
-    return Answered(id=row.id, kind=row.kind, day=row.day, answers=item_answers(row))
+    return Answered(id=row.id, kind=row.kind, day=row.day, answers=item_answers(row),
+                    difficulty=row.difficulty)
 
 
 def answered_on(patient_id: int, kind: str, day: date) -> QuestionnaireAnswer | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Iterable, Sequence
 
-from diary.questionnaires.items import PHQ9, QUESTIONNAIRES, SAFETY_ITEM, SAFETY_KIND
+from diary.questionnaires.items import KINDS, PHQ9, QUESTIONNAIRES, SAFETY_ITEM, SAFETY_KIND
 
 WINDOW_DAYS = 28  # before: first - 28 ... first - 1; after: last + 1 ... last + 28
 INTERVAL_DEFAULT, INTERVAL_MIN, INTERVAL_MAX = 14, 7, 28  # days between offers (Osmind: 14)
@@ -46,6 +46,7 @@ class Answered:
     kind: str
     day: date  # the patient's local date when answering (diary.days)
     answers: tuple[int | None, ...]
+    difficulty: int | None = None  # the closing question (0-3), never part of the total
 
     @property
     def total(self) -> int | None:
@@ -127,6 +128,19 @@ def around_series(span: Span, kind: str, answered: Iterable[Answered],
     after = [item for item in usable
              if span.last_day < item.day <= span.last_day + timedelta(days=WINDOW_DAYS)]
     return AroundSeries(kind, before[-1] if before else None, after[0] if after else None)
+
+
+def around_each_series(series: Iterable, answered: Sequence[Answered]) -> dict[int, tuple[AroundSeries, ...]]:
+    """Series id -> the PHQ-9 and GAD-7 around it, for each series with infusions. ``series``
+    are records with ``id``, ``first_day`` and ``last_day`` (diary.trends.history.SeriesRecord)."""
+    spans = [Span(item.id, item.first_day, item.last_day) for item in series if item.first_day is not None]
+    return {span.series_id: tuple(around_series(span, kind, answered, spans) for kind in KINDS)
+            for span in spans}
+
+
+def safety_flags(answered: Iterable[Answered]) -> list[Answered]:
+    """The questionnaires with PHQ-9 item 9 answered other than "Not at all", newest first."""
+    return sorted((item for item in answered if item.safety_flag), key=lambda item: item.day, reverse=True)
 
 
 def due(kind_last_days: dict[str, date | None], today: date, interval_days: int | None) -> list[str]:

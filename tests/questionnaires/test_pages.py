@@ -148,3 +148,12 @@ def test_another_patients_answer_answers_404(app, as_alice, db):
     assert "Charlie" not in as_alice.get("/questionnaires/").get_data(as_text=True)
     assert title(as_alice.get("/questionnaires/")) == "Mood and anxiety questionnaires"
     assert parse(as_alice.get("/questionnaires/")).select_one("tbody") is None
+
+
+def test_how_these_numbers_are_computed_explains_scoring_windows_and_the_safety_path(client):
+    section = parse(client.get("/trends/how")).find(id="questionnaires").find_next("ul").get_text(" ")
+    assert "0–4 minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe" in section
+    assert "0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe" in section
+    assert "first − 28 to first − 1" in section and "last + 1 to last + 28" in section
+    assert "never counted as 0" in section and "2 × fall ≥ before" in section
+    assert "question 9" in section and "crisis lines" in section

@@ -7,7 +7,8 @@ import pytest
 from diary.days import today_in
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.questionnaires.scoring import (
-    Answered, Span, around_series, band, due, needs_safety_page, total,
+    Answered, Span, around_each_series, around_series, band, due, needs_safety_page, safety_flags,
+    total,
 )
 
 FIRST, LAST = date(2026, 3, 2), date(2026, 3, 13)  # a series: first and last infusion days
@@ -209,3 +210,28 @@ def test_answered_today_is_not_due_again_today_even_with_the_shortest_interval()
 
 def test_turned_off_is_never_due():
     assert due({PHQ9: None, GAD7: None}, FIRST, None) == []
+
+
+# --- Every series at once -----------------------------------------------------------------------
+
+class Series:
+    """Stands in for diary.trends.history.SeriesRecord: an id and the first and last infusion days."""
+
+    def __init__(self, id, first_day, last_day):
+        self.id, self.first_day, self.last_day = id, first_day, last_day
+
+
+def test_around_each_series_gives_phq9_and_gad7_for_every_series_with_infusions():
+    second = Series(2, days(40, LAST), days(45, LAST))
+    answered = [phq9(days(-2, FIRST), 12), gad7(days(-2, FIRST), 8), phq9(days(2, LAST), 6),
+                phq9(days(30, LAST), 7), phq9(days(50, LAST), 3)]
+    results = around_each_series([Series(1, FIRST, LAST), second, Series(3, None, None)], answered)
+    assert sorted(results) == [1, 2]
+    phq, gad = results[1]
+    assert (phq.kind, phq.change, phq.response, gad.kind, gad.enough_data) == ("phq9", -6, "yes", "gad7", False)
+    assert (results[2][0].before.total, results[2][0].after.total) == (7, 3)
+
+
+def test_safety_flags_are_listed_newest_first():
+    flagged = [phq9(days(-9, FIRST), 5, item_9=1), phq9(days(-2, FIRST), 6, item_9=2)]
+    assert [item.day for item in safety_flags([*flagged, phq9(FIRST, 3)])] == [days(-2, FIRST), days(-9, FIRST)]
