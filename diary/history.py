@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 from flask import current_app
 from sqlmodel import select
@@ -18,14 +19,15 @@ from sqlmodel import select
 from diary.days import today_in
 from diary.db import get_session
 from diary.models import (
-    Entry, EntrySideEffect, Infusion, InfusionSeries, Medication, MedicationDay, MedicationDose,
-    TherapyEvent, User,
+    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
+    MedicationDose, TherapyEvent, User,
 )
 from diary.treatments.forms import CHOICE_NAMES
 from diary.treatments.mme import Dose, day_mme
 from diary.trends.analysis import Trends, analyse
 from diary.trends.history import (
-    DayEntry, History, InfusionRecord, SeriesRecord, TherapyRecord,
+    DayEntry, History, InfusionRecord, MedicationRecord, SeriesRecord, SideEffectRecord,
+    TherapyRecord,
 )
 
 SCORES = ("pain_worst", "interference_enjoyment", "interference_activity", "mood", "sleep_quality")
@@ -35,26 +37,43 @@ def load_history(patient: User) -> History:
     # Columns, not ORM objects: a three-year history is thousands of rows, read on every chart.
     session = get_session()
     side_effects: dict[int, dict[str, int]] = defaultdict(dict)
-    for entry_id, symptom, severity in session.execute(
-            select(EntrySideEffect.entry_id, EntrySideEffect.symptom, EntrySideEffect.severity)
+    details: dict[int, dict[str, str]] = defaultdict(dict)
+    for entry_id, symptom, severity, detail in session.execute(
+            select(EntrySideEffect.entry_id, EntrySideEffect.symptom, EntrySideEffect.severity,
+                   EntrySideEffect.detail)
             .join(Entry).where(Entry.patient_id == patient.id)):
         side_effects[entry_id][symptom] = severity
+        if detail:
+            details[entry_id][symptom] = detail
     entries = {
         row.day: DayEntry(day=row.day, pain_avg=row.pain_avg, side_effects=side_effects.get(row.id, {}),
+                          side_effect_details=details.get(row.id, {}),
                           **{name: getattr(row, name) for name in SCORES})
         for row in session.execute(
             select(Entry.id, Entry.day, Entry.pain_avg, *(getattr(Entry, name) for name in SCORES))
             .where(Entry.patient_id == patient.id).order_by(Entry.day))}
 
+    infusion_effects: dict[int, list[SideEffectRecord]] = defaultdict(list)
+    for row in session.execute(
+            select(InfusionSideEffect.infusion_id, InfusionSideEffect.phase, InfusionSideEffect.symptom,
+                   InfusionSideEffect.severity, InfusionSideEffect.detail)
+            .join(Infusion).join(InfusionSeries).where(InfusionSeries.patient_id == patient.id)
+            .order_by(InfusionSideEffect.infusion_id, InfusionSideEffect.phase.desc(),
+                      InfusionSideEffect.symptom)):
+        infusion_effects[row.infusion_id].append(SideEffectRecord(
+            phase=row.phase, symptom=row.symptom, severity=row.severity, detail=row.detail or ""))
     infusions: dict[int, list[InfusionRecord]] = defaultdict(list)
     for row in session.execute(
             select(Infusion.id, Infusion.series_id, Infusion.day, Infusion.dose_mg, Infusion.pain_before,
-                   Infusion.pain_after, Infusion.pain_2h, Infusion.pain_24h)
+                   Infusion.pain_after, Infusion.pain_2h, Infusion.pain_24h, Infusion.start_time,
+                   Infusion.duration_min, Infusion.weight_kg)
             .join(InfusionSeries).where(InfusionSeries.patient_id == patient.id)
             .order_by(Infusion.day, Infusion.start_time, Infusion.id)):
         infusions[row.series_id].append(InfusionRecord(
             id=row.id, day=row.day, dose_mg=row.dose_mg, pain_before=row.pain_before,
-            pain_after=row.pain_after, pain_2h=row.pain_2h, pain_24h=row.pain_24h))
+            pain_after=row.pain_after, pain_2h=row.pain_2h, pain_24h=row.pain_24h,
+            start_time=row.start_time, duration_min=row.duration_min, weight_kg=row.weight_kg,
+            side_effects=tuple(infusion_effects[row.id])))
     series = [
         SeriesRecord(id=row.id, name=row.name, route=row.route_other or CHOICE_NAMES["route"][row.route],
                      condition=row.condition_other or CHOICE_NAMES["condition"][row.condition],
@@ -63,33 +82,43 @@ def load_history(patient: User) -> History:
     # Ordered by first infusion; a series without infusions comes last, in the order it was added.
     series.sort(key=lambda record: (record.first_day is None, record.first_day or date.min, record.id))
 
+    mme, medications = load_medications(patient.id)
     return History(
         today=today_in(patient.time_zone), entries=entries, series=tuple(series),
         before_days=patient.trends_before_days, after_days=patient.trends_after_days,
-        mme=load_mme(patient.id),
+        mme=mme, medications=medications,
         therapies=tuple(
             TherapyRecord(day=row.day, kind=row.kind_other or CHOICE_NAMES["therapy"][row.kind],
-                          note=row.note or "")
+                          note=row.note or "", id=row.id)
             for row in session.exec(select(TherapyEvent).where(TherapyEvent.patient_id == patient.id)
                                     .order_by(TherapyEvent.day, TherapyEvent.id))))
 
 
-def load_mme(patient_id: int):
-    """MME/day for every recorded day (three queries): Decimal, or None where no total exists."""
+def load_medications(patient_id: int) -> tuple[dict, tuple[MedicationRecord, ...]]:
+    """MME/day for every recorded day (Decimal, or None where no total exists) and each medicine
+    with its amounts by day; three queries."""
     session = get_session()
     medications = {row.id: row for row in session.execute(
-        select(Medication.id, Medication.drug, Medication.unit, Medication.name)
+        select(Medication.id, Medication.drug, Medication.unit, Medication.name, Medication.form,
+               Medication.usual_dose, Medication.active)
         .where(Medication.patient_id == patient_id))}
     doses: dict[date, list[Dose]] = {
         day: [] for day in session.scalars(select(MedicationDay.day)
                                            .where(MedicationDay.patient_id == patient_id))}
+    taken: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     for day, medication_id, amount in session.execute(
             select(MedicationDay.day, MedicationDose.medication_id, MedicationDose.amount)
             .join(MedicationDay).where(MedicationDay.patient_id == patient_id)):
         medication = medications[medication_id]
         doses[day].append(Dose(drug=medication.drug, amount=amount, unit=medication.unit,
                                name=medication.name))
-    return {day: day_mme(day_doses).total for day, day_doses in sorted(doses.items())}
+        taken[medication_id].append((day, amount))
+    records = tuple(
+        MedicationRecord(id=row.id, name=row.name, drug=row.drug, form=row.form, unit=row.unit,
+                         usual_dose=row.usual_dose, active=row.active,
+                         doses=tuple(sorted(taken[row.id])))
+        for row in sorted(medications.values(), key=lambda row: (row.name, row.id)))
+    return {day: day_mme(day_doses).total for day, day_doses in sorted(doses.items())}, records
 
 
 # Patients (or charts) kept per process. A three-year history, its analysis and a chart take

@@ -5,7 +5,7 @@ tests. Every date is a calendar day in the patient's time zone. Nothing here kno
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 
@@ -21,6 +21,17 @@ class DayEntry:
     mood: int | None = None
     sleep_quality: int | None = None
     side_effects: dict[str, int] = field(default_factory=dict)  # symptom -> severity 1..3
+    side_effect_details: dict[str, str] = field(default_factory=dict)  # symptom -> patient's words
+
+
+@dataclass(frozen=True)
+class SideEffectRecord:
+    """A side effect during or after an infusion (``phase``), severity 1..3."""
+
+    phase: str
+    symptom: str
+    severity: int
+    detail: str = ""  # the patient's words for "other"
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,10 @@ class InfusionRecord:
     pain_after: int | None = None
     pain_2h: int | None = None
     pain_24h: int | None = None
+    start_time: time | None = None  # local wall-clock time on ``day``
+    duration_min: int | None = None
+    weight_kg: Decimal | None = None
+    side_effects: tuple[SideEffectRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,33 @@ class TherapyRecord:
     day: date
     kind: str
     note: str = ""
+    id: int = 0
+
+
+@dataclass(frozen=True)
+class MedicationRecord:
+    """A medicine on the patient's list and the amount logged on each day it was taken.
+
+    ``drug`` is a key of diary.treatments.mme (or "non_opioid"), ``form`` a key of the medication
+    forms; ``unit`` is what the amounts are in ("mcg/hr" for a patch: its rate, worn that day).
+    """
+
+    id: int
+    name: str
+    drug: str
+    form: str
+    unit: str
+    usual_dose: Decimal | None = None
+    active: bool = True
+    doses: tuple[tuple[date, Decimal], ...] = ()  # (day, amount), in day order
+
+    @property
+    def first_day(self) -> date | None:
+        return self.doses[0][0] if self.doses else None
+
+    @property
+    def last_day(self) -> date | None:
+        return self.doses[-1][0] if self.doses else None
 
 
 @dataclass(frozen=True)
@@ -73,5 +115,6 @@ class History:
     # a day missing from the mapping has no medication record (unknown, not 0).
     mme: dict[date, Decimal | None] = field(default_factory=dict)
     therapies: tuple[TherapyRecord, ...] = ()
+    medications: tuple[MedicationRecord, ...] = ()  # ordered by name
     before_days: int = 14
     after_days: int = 14

@@ -8,10 +8,10 @@ from sqlmodel import Session
 
 from diary.history import load_history
 from diary.models import (
-    Entry, EntrySideEffect, Infusion, InfusionSeries, Medication, MedicationDay, MedicationDose,
-    TherapyEvent,
+    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
+    MedicationDose, TherapyEvent,
 )
-from diary.trends.history import DayEntry, InfusionRecord
+from diary.trends.history import DayEntry, InfusionRecord, SideEffectRecord
 from tests.conftest import make_patient
 
 START = date(2024, 1, 1)
@@ -76,7 +76,8 @@ def test_a_long_history_loads_in_the_same_few_queries_as_a_short_one(app):
     long_history, long_queries = count_queries(app, long)
     assert len(long_history.entries) == 730 and len(long_history.mme) == 730
     assert len(long_history.series) == 12 and len(long_history.therapies) == 25
-    assert long_queries == short_queries <= 8  # entries, side effects, series, infusions, 3 for MME, therapies
+    # entries and their side effects, infusions and theirs, series, 3 for medicines, therapies
+    assert long_queries == short_queries <= 9
 
 
 def test_the_history_holds_entries_series_mme_therapies_and_today(app, clock):
@@ -96,12 +97,40 @@ def test_the_history_holds_entries_series_mme_therapies_and_today(app, clock):
     assert (first.route, first.condition, first.first_day, first.last_day) == (
         "IV infusion", "CRPS (complex regional pain syndrome)", START, START + timedelta(days=5))
     assert first.infusions[0] == InfusionRecord(id=first.infusions[0].id, day=START, dose_mg=Decimal("50"),
-                                                pain_before=7, pain_after=3)
+                                                pain_before=7, pain_after=3, start_time=time(9))
     assert history.series[1].infusions == () and history.series[1].first_day is None
     # 10 mg oxycodone x 1.5 = 15 each day; the 7th day also has buprenorphine: no total.
     assert history.mme == {START + timedelta(days=n): Decimal("15") for n in range(6)} | {
         START + timedelta(days=6): None}
     assert START + timedelta(days=7) not in history.mme  # no record: unknown
+    # Each medicine with its amount on each day it was taken, buprenorphine like any other.
+    assert [(m.name, m.drug, m.form, m.unit, m.first_day, m.last_day, m.doses[0][1])
+            for m in history.medications] == [
+        ("Bup", "buprenorphine", "tablet", "mg", START + timedelta(days=6), START + timedelta(days=6), 2),
+        ("Oxy", "oxycodone", "tablet", "mg", START, START + timedelta(days=6), 10)]
+    assert len(history.medications[1].doses) == 7
+
+
+def test_an_infusion_carries_its_time_duration_weight_and_side_effects(app):
+    patient = make_patient(app, "ann@example.com", "Ann")
+    with Session(app.extensions["diary_engine"]) as session:
+        series = InfusionSeries(patient_id=patient.id, name="IV", condition="crps", route="iv")
+        session.add(series)
+        session.flush()
+        infusion = Infusion(series_id=series.id, day=START, start_time=time(9, 30), duration_min=40,
+                            weight_kg=Decimal("70.5"))
+        session.add(infusion)
+        session.flush()
+        session.add_all([
+            InfusionSideEffect(infusion_id=infusion.id, phase="after", symptom="nausea", severity=1),
+            InfusionSideEffect(infusion_id=infusion.id, phase="during", symptom="other", severity=2,
+                               detail="metallic taste")])
+        session.commit()
+    with app.test_request_context():
+        [record] = load_history(patient).series[0].infusions
+    assert (record.start_time, record.duration_min, record.weight_kg) == (time(9, 30), 40, Decimal("70.5"))
+    assert record.side_effects == (SideEffectRecord("during", "other", 2, "metallic taste"),
+                                   SideEffectRecord("after", "nausea", 1))
 
 
 def test_series_are_ordered_by_their_first_infusion(app):
