@@ -6,6 +6,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# FHIR.js, the second validator of the FHIR export (npm, pinned by its lock file)
+FHIRJS := tests/sharing/fhirjs
 
 .PHONY: run test install serve bench
 
@@ -29,7 +31,11 @@ run: $(VENV)/.runtime
 	$(BIN)/flask --app wsgi migrate
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.test
+$(FHIRJS)/node_modules/.installed: $(FHIRJS)/package-lock.json
+	npm ci --prefix $(FHIRJS) --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.test $(FHIRJS)/node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 install: $(VENV)/.runtime

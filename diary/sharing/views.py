@@ -1,6 +1,7 @@
 """Views for sharing: the patient's links and report, and the clinician's read-only view by token."""
 
 import json
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -35,10 +36,14 @@ NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is sh
 REPORT_CHART_HEIGHTS = {"timeline": 380, "before_after": 300}  # px
 
 
+def public_base() -> str:
+    """The diary's public address: DIARY_PUBLIC_URL when set (behind a proxy), else the request's."""
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
 def public_url(token: str) -> str:
-    """The link a clinician opens; built from DIARY_PUBLIC_URL when set (behind a proxy)."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return f"{base.rstrip('/')}{url_for('sharing.shared', token=token)}"
+    """The link a clinician opens."""
+    return f"{public_base()}{url_for('sharing.shared', token=token)}"
 
 
 def qr_svg(text: str) -> Markup:
@@ -188,7 +193,9 @@ def export_csv():
 @bp.route("/export/fhir.json")
 @login_required
 def export_fhir():
-    bundle = fhir_bundle(current_user.id, current_user.display_name, patient_history(current_user))
+    bundle = fhir_bundle(current_user.id, current_user.display_name, patient_history(current_user),
+                         base_url=public_base(), time_zone=current_user.time_zone,
+                         export_id=str(uuid.uuid4()))
     response = make_response(json.dumps(bundle, default=json_number, indent=1))
     response.headers["Content-Type"] = "application/fhir+json"
     filename = f"pain-diary-fhir-{today_in(current_user.time_zone).isoformat()}.json"

@@ -138,7 +138,7 @@ def test_the_fhir_export_is_a_valid_r4_bundle_with_loinc_pain_scores(as_alice):
             if o["code"]["coding"][0] == {"system": "http://loinc.org", "code": "72514-3",
                                           "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}]
     assert pain == [("2026-01-05", 6), ("2026-01-06", 3)]
-    assert len(observations) == 4  # two pain scores, one worst pain, one mood
+    assert len(observations) == 7  # two pain scores, one worst pain, one mood, three side effects
     assert {o["status"] for o in observations} == {"final"}
     assert all(o["subject"]["reference"] == data["entry"][0]["fullUrl"] for o in observations)
     assert "alice@example.com" not in response.get_data(as_text=True)
@@ -153,7 +153,8 @@ def test_each_infusion_is_a_medication_administration_of_ketamine(as_alice):
     Bundle.model_validate(data)
     given = [entry["resource"] for entry in data["entry"]
              if entry["resource"]["resourceType"] == "MedicationAdministration"]
-    assert [(r["effectiveDateTime"], r["status"]) for r in given] == [("2026-01-10", "completed"), ("2026-02-01", "completed")]
+    assert [(r["effectivePeriod"]["start"], r["status"]) for r in given] == [
+        ("2026-01-10T09:00:00+00:00", "completed"), ("2026-02-01T09:00:00+00:00", "completed")]
     assert {tuple(c.items()) for r in given for c in r["medicationCodeableConcept"]["coding"]} == {
         (("system", "http://www.nlm.nih.gov/research/umls/rxnorm"), ("code", "6130"), ("display", "ketamine"))}
     assert given[0]["dosage"]["dose"] == {"value": 52.5, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}

@@ -1,0 +1,72 @@
+"""The diary as a FHIR R4 Bundle (type collection) that a clinic's record system can import.
+
+What a receiver gets (README, "FHIR export", says the same for people):
+- Patient: the display name, and an identifier (system: the diary's public address; value: the
+  account's id, never reused) to match on.
+- CodeSystem: the diary's own measures under one URL built from its public address, each with its
+  meaning and recall, so every code in the Bundle can be read.
+- The daily diary (diary_days), the ketamine series and infusions (infusions), the medicines
+  (medicines) and other therapies as Procedures (here).
+Every resource has a short narrative. Built from the plain History; validated in the tests with
+fhir.resources (R4B) and FHIR.js (R4).
+"""
+
+from diary import days
+from diary.sharing.fhir.diary_days import add_diary_days
+from diary.sharing.fhir.infusions import add_series
+from diary.sharing.fhir.medicines import add_medicines
+from diary.sharing.fhir.resources import Export
+from diary.sharing.fhir.terminology import (
+    MEASURES, SNOMED, SNOMED_THERAPIES, choice_key, coding,
+)
+from diary.trends.history import History
+
+
+def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_url: str,
+                time_zone: str, export_id: str) -> dict:
+    """``base_url`` is the diary's public address; ``export_id`` names this one export."""
+    export = Export(patient_key, base_url.rstrip("/"), time_zone)
+    export.add("Patient", export.id(), f"{display_name}, from the pain diary at {export.base_url}.",
+               identifier=[{"system": export.base_url, "value": str(patient_key)}],
+               name=[{"text": display_name}])
+    add_code_system(export)
+    add_diary_days(export, history)
+    add_series(export, history)
+    add_medicines(export, history)
+    add_therapies(export, history)
+    return {
+        "resourceType": "Bundle",
+        "identifier": {"system": f"{export.base_url}/fhir/exports", "value": export_id},
+        "type": "collection",
+        "timestamp": days.utc_now().isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "entry": [{"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+                  for resource in export.resources],
+    }
+
+
+def add_code_system(export: Export) -> None:
+    export.add(
+        "CodeSystem", export.id("code-system"),
+        f"The pain diary's own measures ({len(MEASURES)} codes), each with its meaning and recall.",
+        url=export.code_system_url, name="PainDiaryMeasures", title="Pain diary measures",
+        status="active", content="complete", caseSensitive=True,
+        description="Questions and answers of the pain diary that no standard code matches exactly.",
+        property=[{"code": "recall", "description": "The period or moment the answer is about",
+                   "type": "string"}],
+        concept=[{"code": measure.code, "display": measure.display, "definition": measure.definition,
+                  "property": [{"code": "recall", "valueString": measure.recall}]}
+                 for measure in MEASURES.values()])
+
+
+def add_therapies(export: Export, history: History) -> None:
+    for therapy in history.therapies:
+        code = {"text": therapy.kind}
+        kind = choice_key("therapy", therapy.kind)
+        if kind in SNOMED_THERAPIES:
+            code["coding"] = [coding(SNOMED, SNOMED_THERAPIES[kind])]
+        note = [{"text": therapy.note}] if therapy.note else []
+        export.add(
+            "Procedure", export.id("therapy", therapy.id, therapy.day),
+            f"{therapy.kind} on {therapy.day.isoformat()}{': ' + therapy.note if therapy.note else ''}.",
+            status="completed", code=code, subject=export.subject,
+            performedDateTime=therapy.day.isoformat(), note=note)
