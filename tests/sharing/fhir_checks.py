@@ -19,8 +19,7 @@ OFFLINE_WARNING = re.compile(r'^Code "[^"]*" \((?P<system>[^)]*)\) not found in 
 
 def fhirjs_messages(resource: dict) -> list[dict]:
     if not (FHIRJS / "node_modules" / "fhir").is_dir():
-        raise AssertionError(f"FHIR.js is not installed: run `make test`, or "
-                             f"`npm ci --prefix {FHIRJS.relative_to(Path.cwd())}`")
+        raise AssertionError(f"FHIR.js is not installed: run `make test`, or `npm ci --prefix {FHIRJS}`")
     done = subprocess.run(["node", str(FHIRJS / "validate.js")], input=json.dumps(resource),
                           capture_output=True, text=True, check=True, timeout=120)
     return json.loads(done.stdout)
