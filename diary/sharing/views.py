@@ -22,6 +22,7 @@ from diary.errors import render_error
 from diary.forms import FormReader
 from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
+from diary.questionnaires.queries import all_answered
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, links
 from diary.sharing.fhir import fhir_bundle
@@ -195,7 +196,7 @@ def export_csv():
 def export_fhir():
     bundle = fhir_bundle(current_user.id, current_user.display_name, patient_history(current_user),
                          base_url=public_base(), time_zone=current_user.time_zone,
-                         export_id=str(uuid.uuid4()))
+                         export_id=str(uuid.uuid4()), questionnaires=all_answered(current_user.id))
     response = make_response(json.dumps(bundle, default=json_number, indent=1))
     response.headers["Content-Type"] = "application/fhir+json"
     filename = f"pain-diary-fhir-{today_in(current_user.time_zone).isoformat()}.json"

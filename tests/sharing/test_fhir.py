@@ -2,18 +2,22 @@
 its outcomes, codes a receiver can look up, validated by two independent validators.
 
 Kim lives in Berlin and has logged two ketamine series (IV and intranasal), an oxycodone tablet, a
-fentanyl patch, a buprenorphine patch, gabapentin, diary days and therapies, all through the app.
+fentanyl patch, a buprenorphine patch, gabapentin, diary days, therapies, a PHQ-9 and a GAD-7 with
+an item left out, all through the app.
 """
 
 import copy
 import json
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlmodel import select
 
+from diary.db import get_session
 from diary.models import Medication, User
+from diary.questionnaires.queries import add_answer
 from tests.conftest import PASSWORD, make_patient
 from tests.sharing.fhir_checks import problems, validate_twice
 from tests.treatments.conftest import add_infusion, add_medication, add_series
@@ -48,8 +52,9 @@ def kim(make_app, clock):
     add_medication(client, "Butrans", "buprenorphine", unit="mcg/hr", form="patch", usual_dose="5")
     add_medication(client, "Gabapentin", "non_opioid", usual_dose="300")
     with app.app_context():
-        from diary.db import get_session
         ids = {m.name: m.id for m in get_session().exec(select(Medication))}
+        add_answer(patient.id, "phq9", date(2026, 3, 3), (1, 1, 2, 0, 1, 0, 1, 0, 0), difficulty=1)
+        add_answer(patient.id, "gad7", date(2026, 3, 3), (1, None, 1, 1, 1, 1, 1), difficulty=None)
     for day, amounts in (("2026-03-01", {"OxyContin": "20", "Durogesic": "25", "Gabapentin": "900"}),
                          ("2026-03-02", {"OxyContin": "10", "Durogesic": "25", "Butrans": "5"})):
         response = client.post("/treatments/medications/day", data={
@@ -277,7 +282,8 @@ def test_every_own_code_is_defined_with_its_meaning_and_recall_in_the_bundle(bun
     own = {code for system, code in used if system == CODES}
     assert own and own <= set(defined)
     assert {system for system, _ in used} == {
-        CODES, LOINC, SNOMED, RXNORM, UCUM, "http://terminology.hl7.org/CodeSystem/observation-category"}
+        CODES, LOINC, SNOMED, RXNORM, UCUM, "http://terminology.hl7.org/CodeSystem/observation-category",
+        "http://terminology.hl7.org/CodeSystem/data-absent-reason"}
     enjoyment = defined["peg-enjoyment"]
     assert enjoyment["definition"].startswith("How much pain got in the way of enjoying life")
     assert enjoyment["property"] == [{"code": "recall", "valueString": enjoyment["property"][0]["valueString"]}]
@@ -307,3 +313,15 @@ def test_amounts_keep_their_decimals(bundle):
     weights = [o["valueQuantity"]["value"] for o in of_type(bundle, "Observation")
                if codes(o["code"]) == {(LOINC, "29463-7")}]
     assert weights == [70] and Decimal("52.5") == Decimal(str(ketamine_given(bundle)[0]["dosage"]["dose"]["value"]))
+
+
+def test_the_phq9_and_gad7_panels_come_with_their_members_and_a_narrative(bundle):
+    resources = by_reference(bundle)
+    panels = {o["code"]["coding"][0]["code"]: o for o in of_type(bundle, "Observation") if "hasMember" in o}
+    assert set(panels) == {"44249-1", "69737-5"}
+    phq9 = [resources[member["reference"]] for member in panels["44249-1"]["hasMember"]]
+    assert phq9[-1]["code"]["coding"][0]["code"] == "44261-6" and phq9[-1]["valueInteger"] == 6
+    assert phq9[-1]["text"]["div"].endswith("PHQ-9 total score on 2026-03-03: 6.</p></div>")
+    gad7_total = resources[panels["69737-5"]["hasMember"][-1]["reference"]]
+    assert "valueInteger" not in gad7_total and gad7_total["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
+    assert all(member["subject"] == of_type(bundle, "Observation")[0]["subject"] for member in phq9)

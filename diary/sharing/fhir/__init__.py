@@ -6,12 +6,17 @@ What a receiver gets (README, "FHIR export", says the same for people):
 - CodeSystem: the diary's own measures under one URL built from its public address, each with its
   meaning and recall, so every code in the Bundle can be read.
 - The daily diary (diary_days), the ketamine series and infusions (infusions), the medicines
-  (medicines) and other therapies as Procedures (here).
+  (medicines), other therapies as Procedures, and the PHQ-9 and GAD-7 panels
+  (diary.questionnaires.fhir) with the narrative every resource here has.
 Every resource has a short narrative. Built from the plain History; validated in the tests with
 fhir.resources (R4B) and FHIR.js (R4).
 """
 
+from collections.abc import Sequence
+
 from diary import days
+from diary.questionnaires.fhir import questionnaire_resources
+from diary.questionnaires.scoring import Answered
 from diary.sharing.fhir.diary_days import add_diary_days
 from diary.sharing.fhir.infusions import add_series
 from diary.sharing.fhir.medicines import add_medicines
@@ -23,7 +28,7 @@ from diary.trends.history import History
 
 
 def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_url: str,
-                time_zone: str, export_id: str) -> dict:
+                time_zone: str, export_id: str, questionnaires: Sequence[Answered] = ()) -> dict:
     """``base_url`` is the diary's public address; ``export_id`` names this one export."""
     export = Export(patient_key, base_url.rstrip("/"), time_zone)
     export.add("Patient", export.id(), f"{display_name}, from the pain diary at {export.base_url}.",
@@ -34,6 +39,7 @@ def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_u
     add_series(export, history)
     add_medicines(export, history)
     add_therapies(export, history)
+    add_questionnaires(export, questionnaires)
     return {
         "resourceType": "Bundle",
         "identifier": {"system": f"{export.base_url}/fhir/exports", "value": export_id},
@@ -70,3 +76,22 @@ def add_therapies(export: Export, history: History) -> None:
             f"{therapy.kind} on {therapy.day.isoformat()}{': ' + therapy.note if therapy.note else ''}.",
             status="completed", code=code, subject=export.subject,
             performedDateTime=therapy.day.isoformat(), note=note)
+
+
+def add_questionnaires(export: Export, questionnaires: Sequence[Answered]) -> None:
+    for answered in questionnaires:
+        for resource in questionnaire_resources(answered, export.subject, export.id):
+            resource_type, resource_id = resource.pop("resourceType"), resource.pop("id")
+            export.add(resource_type, resource_id, questionnaire_summary(resource), **resource)
+
+
+def questionnaire_summary(observation: dict) -> str:
+    if "hasMember" in observation:
+        answer = f"{len(observation['hasMember'])} answers and the total"
+    elif "valueInteger" in observation:
+        answer = str(observation["valueInteger"])
+    elif "valueCodeableConcept" in observation:
+        answer = observation["valueCodeableConcept"]["text"]
+    else:
+        answer = observation["dataAbsentReason"]["text"]
+    return f"{observation['code']['text']} on {observation['effectiveDateTime']}: {answer}."
