@@ -2,20 +2,17 @@
 
 A view builds a ``FormReader`` over ``request.form``, asks it for each field, and then either saves
 (``reader.ok``) or re-renders the form with ``reader.errors`` (field name -> message) and the values
-as typed, with status 422.
+as typed, with status 422. The rules themselves live in ``diary.fields``, shared with the import;
+the short methods below (``scale``, ``text``, ...) build a field on the spot for forms whose
+answers are not diary data (sign-in, settings, share links).
 """
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, time
+from decimal import Decimal
 
-from diary.days import parse_day
-
-
-def as_whole_number(text: str) -> int | None:
-    """The text as a non-negative whole number, or None (ASCII digits only, at most 9 of them)."""
-    if text.isascii() and text.isdigit() and len(text) <= 9:
-        return int(text)
-    return None
+from diary.fields import (
+    Choice, Day, Field, Invalid, Number, Scale, Text, When, WholeNumber,
+)
 
 
 class FormReader:
@@ -35,92 +32,31 @@ class FormReader:
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
 
+    def read(self, name: str, field: Field, when: When | None = None):
+        """The field's value, or None with its message in ``errors``."""
+        try:
+            return field.check(self.raw(name), when)
+        except Invalid as problem:
+            self.fail(name, str(problem))
+            return None
+
     def scale(self, name: str, label: str, *, required: bool = False) -> int | None:
-        """A 0-10 answer; blank is "not answered"."""
-        text = self.raw(name)
-        if not text:
-            if required:
-                self.fail(name, f"Choose a number from 0 to 10 for {label.lower()}")
-            return None
-        value = as_whole_number(text)
-        if value is None or value > 10:
-            self.fail(name, f"{label} must be a whole number between 0 and 10")
-            return None
-        return value
+        return self.read(name, Scale(label, required))
 
     def text(self, name: str, label: str, *, max_length: int, required: bool = False) -> str | None:
-        text = self.raw(name)
-        if not text:
-            if required:
-                self.fail(name, f"Enter {label.lower()}")
-            return None
-        if len(text) > max_length:
-            self.fail(name, f"{label} must be {max_length} characters or fewer (you typed {len(text)})")
-            return None
-        return text
+        return self.read(name, Text(label, required, max_length))
 
     def choice(self, name: str, label: str, choices, *, required: bool = False) -> str | None:
-        text = self.raw(name)
-        if not text:
-            if required:
-                self.fail(name, f"Choose {label.lower()}")
-            return None
-        if text not in choices:
-            self.fail(name, f"Choose {label.lower()} from the list")
-            return None
-        return text
+        return self.read(name, Choice(label, required, tuple(choices)))
 
     def day(self, name: str, label: str, *, latest: date, required: bool = True) -> date | None:
         """A calendar day no later than ``latest`` (the patient's today)."""
-        text = self.raw(name)
-        if not text:
-            if required:
-                self.fail(name, f"Enter {label.lower()}")
-            return None
-        day = parse_day(text)
-        if day is None:
-            self.fail(name, f"{label} must be a real date, like {latest.isoformat()}")
-            return None
-        if day > latest:
-            self.fail(name, f"{label} cannot be in the future (today is {latest.isoformat()})")
-            return None
-        if day.year < 1900:
-            self.fail(name, f"{label} must be after 1900")
-            return None
-        return day
+        return self.read(name, Day(label, required), When(datetime.combine(latest, time())))
 
     def number(self, name: str, label: str, *, minimum: Decimal, maximum: Decimal,
                unit: str = "", required: bool = False, places: int = 2) -> Decimal | None:
-        """An exact decimal number within bounds (doses, weights)."""
-        text = self.raw(name).replace(",", ".")
-        if not text:
-            if required:
-                self.fail(name, f"Enter {label.lower()}")
-            return None
-        try:
-            value = Decimal(text) if len(text) <= 20 else Decimal("NaN")
-        except InvalidOperation:
-            self.fail(name, f"{label} must be a number")
-            return None
-        suffix = f" {unit}" if unit else ""
-        if not value.is_finite() or not minimum <= value <= maximum:
-            self.fail(name, f"{label} must be between {minimum} and {maximum}{suffix}")
-            return None
-        if value != round(value, places):
-            self.fail(name, f"{label} can have at most {places} decimal places")
-            return None
-        return value
+        return self.read(name, Number(label, required, minimum, maximum, unit, places))
 
     def whole_number(self, name: str, label: str, *, minimum: int, maximum: int,
                      unit: str = "", required: bool = False) -> int | None:
-        text = self.raw(name)
-        if not text:
-            if required:
-                self.fail(name, f"Enter {label.lower()}")
-            return None
-        suffix = f" {unit}" if unit else ""
-        value = as_whole_number(text)
-        if value is None or not minimum <= value <= maximum:
-            self.fail(name, f"{label} must be a whole number between {minimum} and {maximum}{suffix}")
-            return None
-        return value
+        return self.read(name, WholeNumber(label, required, minimum, maximum, unit))

@@ -1,11 +1,14 @@
 """The daily entry form: which fields it has and how a submission is read."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
+from diary.fields import Choice, Day, Moment, Scale, Text, When
 from diary.forms import FormReader
 from diary.models import NOTES_MAX
-from diary.side_effects import OTHER_TEXT_MAX, SEVERITY_LEVELS, SEVERITY_NAMES, SIDE_EFFECTS
+from diary.side_effects import (
+    DETAIL, SEVERITY_LEVELS, SEVERITY_NAMES, SIDE_EFFECT_COLUMNS, SIDE_EFFECTS, detail_problem,
+)
 
 # (field, label, word at 0, word at 10); average pain is the one required answer.
 SCALES = (
@@ -18,6 +21,17 @@ SCALES = (
     ("mood", "Mood", "very low", "very good"),
     ("sleep_quality", "Sleep quality last night", "very poor", "very good"),
 )
+
+DAY = Day("Date", True)
+SCORES = {name: Scale(label, name == "pain_avg") for name, label, _, _ in SCALES}
+NOTES = Text("Notes", max_length=NOTES_MAX)
+SEVERITY_CHOICE = tuple(SEVERITY_LEVELS)
+# Every column of the entry tables and the field that checks it, for the import.
+COLUMNS = {
+    "entry": {"day": DAY, **SCORES, "notes": NOTES, "created_at": Moment("Created at", True),
+              "updated_at": Moment("Updated at", True)},
+    "entry_side_effect": SIDE_EFFECT_COLUMNS,
+}
 
 # Where the error summary's link for a field lands: the first button of a group.
 ERROR_LINK_IDS = {name: f"{name}-0" for name, *_ in SCALES} | {
@@ -37,18 +51,18 @@ class EntryInput:
 
 def read_entry(reader: FormReader, *, today: date) -> EntryInput | None:
     """Read and check the entry form; None when ``reader.errors`` says what to fix."""
-    day = reader.day("day", "Date", latest=today)
-    scores = {name: reader.scale(name, label, required=name == "pain_avg")
-              for name, label, _, _ in SCALES}
+    day = reader.read("day", DAY, When(datetime.combine(today, time())))
+    scores = {name: reader.read(name, field) for name, field in SCORES.items()}
     side_effects = {}
     for symptom, name, _ in SIDE_EFFECTS:
-        severity = reader.choice(f"se_{symptom}", f"How bad {name.lower()} was", SEVERITY_LEVELS)
+        severity = reader.read(f"se_{symptom}", Choice(f"How bad {name.lower()} was",
+                                                       choices=SEVERITY_CHOICE))
         if severity and SEVERITY_LEVELS[severity]:
             side_effects[symptom] = SEVERITY_LEVELS[severity]
-    other = reader.text("se_other_text", "Other side effect", max_length=OTHER_TEXT_MAX)
-    if "other" in side_effects and not other:
-        reader.fail("se_other_text", "Describe the other side effect")
-    notes = reader.text("notes", "Notes", max_length=NOTES_MAX)
+    other = reader.read("se_other_text", DETAIL)
+    if "other" in side_effects and (problem := detail_problem("other", other)):
+        reader.fail("se_other_text", problem)
+    notes = reader.read("notes", NOTES)
     if not reader.ok:
         return None
     return EntryInput(day=day, scores=scores, side_effects=side_effects,

@@ -17,14 +17,15 @@ from markupsafe import Markup
 from diary.access import owned_or_404
 from diary.charts import figures
 from diary.db import get_session
-from diary.days import today_in
+from diary.days import local_now, today_in
 from diary.errors import render_error
+from diary.fields import When
 from diary.forms import FormReader
 from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
 from diary.questionnaires.queries import all_answered
 from diary.ratelimit import limit_share_token_guessing
-from diary.sharing import export, links
+from diary.sharing import export, importing, links
 from diary.sharing.fhir import fhir_bundle
 from diary.sharing.report import build_report, dose_range, restricted_to
 from diary.treatments.forms import CHOICE_NAMES
@@ -215,7 +216,7 @@ def json_number(value):
 @login_required
 def import_csv():
     errors = {}
-    if export.has_data(current_user.id):
+    if importing.has_data(current_user.id):
         errors["file"] = ("Your diary already has data. Import only works into a new, empty "
                           "account, so nothing you logged is mixed up or overwritten.")
     elif request.method == "POST":
@@ -224,15 +225,16 @@ def import_csv():
             errors["file"] = "Choose the .zip file of a diary export"
         else:
             try:
-                counts = export.import_zip(current_user.id, upload.read())
-            except export.ImportProblem as problem:
+                counts = importing.import_zip(current_user.id, upload.stream,
+                                              When(local_now(current_user.time_zone)))
+            except importing.ImportProblem as problem:
                 errors["file"] = f"Nothing was imported. {problem}"
             else:
                 flash(f"Imported {counts.get('entry', 0)} diary days and everything with them.", "success")
                 return redirect(url_for("entries.history"))
     status = 200
     if errors and request.method == "POST":
-        status = 409 if export.has_data(current_user.id) else 422
+        status = 409 if importing.has_data(current_user.id) else 422
     return render_template("sharing/import.html", errors=errors), status
 
 

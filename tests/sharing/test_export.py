@@ -1,17 +1,14 @@
 """The patient's data leaves and returns whole: CSV export, import, FHIR R4."""
 
-import csv
-import io
 import json
-import zipfile
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from sqlmodel import select
 
 from diary.models import Entry, EntrySideEffect
-from tests.conftest import PASSWORD, make_patient
 from tests.html import field_error
+from tests.sharing.archives import files_of, rows_of, upload, zip_of
 
 
 def log_days(client):
@@ -19,36 +16,6 @@ def log_days(client):
                                   "se_nausea": "moderate", "se_other": "mild", "se_other_text": "taste, \"metallic\"",
                                   "notes": "line one\nline two, with a comma"})
     client.post("/entries", data={"day": "2026-01-06", "pain_avg": "3", "se_dizziness": "severe"})
-
-
-def files_of(zip_bytes: bytes) -> dict[str, str]:
-    with zipfile.ZipFile(io.BytesIO(zip_bytes)) as archive:
-        return {name: archive.read(name).decode() for name in archive.namelist()}
-
-
-def rows_of(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def zip_of(files: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
-    return buffer.getvalue()
-
-
-def upload(client, data: bytes):
-    return client.post("/import", data={"file": (io.BytesIO(data), "export.zip")},
-                       content_type="multipart/form-data")
-
-
-@pytest.fixture
-def dana(app, client):
-    make_patient(app, "dana@example.com", "Dana")
-    other = app.test_client()
-    other.post("/login", data={"email": "dana@example.com", "password": PASSWORD})
-    return other
 
 
 def test_the_csv_export_has_one_file_per_table_with_numbered_rows(as_alice):
@@ -99,11 +66,11 @@ def test_import_only_into_an_empty_account(as_alice, db):
     (lambda files: {**files, "entry.csv": files["entry.csv"].replace("pain_avg", "pain")},
      "Nothing was imported. entry.csv: the first row must name the columns"),
     (lambda files: {**files, "entry.csv": files["entry.csv"].replace("2026-01-06,3", "2026-01-06,three")},
-     "Nothing was imported. entry.csv, row 3, column pain_avg: the value must be a whole number, not 'three'."),
+     "Nothing was imported. entry.csv, row 3, column pain_avg: Average pain in the last 24 hours must be a whole number between 0 and 10."),
     (lambda files: {**files, "entry.csv": files["entry.csv"].replace("2026-01-06,3", "2026-01-06,11")},
-     "Nothing was imported. entry.csv, row 3: a value breaks the rule pain_avg BETWEEN 0 AND 10."),
+     "Nothing was imported. entry.csv, row 3, column pain_avg: Average pain in the last 24 hours must be a whole number between 0 and 10."),
     (lambda files: {**files, "entry.csv": files["entry.csv"].replace("2026-01-06,3", "2026-13-06,3")},
-     "Nothing was imported. entry.csv, row 3, column day: the value must be a date like 2026-01-31, not '2026-13-06'."),
+     "Nothing was imported. entry.csv, row 3, column day: Date must be a real date, like"),
     (lambda files: {**files, "entry.csv": files["entry.csv"].replace("2026-01-06,3", "2026-01-05,3")},
      "Nothing was imported. entry.csv, row 3: it repeats a row that must be unique"),
     (lambda files: {**files, "entry_side_effect.csv": files["entry_side_effect.csv"] + "9,7,nausea,1,\n"},
@@ -161,3 +128,23 @@ def test_each_infusion_is_a_medication_administration_of_ketamine(as_alice):
     assert given[0]["dosage"]["route"]["coding"][0]["code"] == "47625008"  # intravenous
     assert given[1]["dosage"]["route"]["coding"][0]["code"] == "46713006"  # nasal
     assert "dose" not in given[1]["dosage"]
+
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1 better than yesterday", "-2 after the walk",
+            "@SUM(A1:A9)", "'quoted on purpose", "plain words"]
+
+
+def test_cells_a_spreadsheet_would_run_are_quoted_and_come_back_as_typed(as_alice, dana, db):
+    """OWASP's CSV injection advice: a leading quote; the import takes it off again."""
+    from diary.models import User
+    for day, note in enumerate(FORMULAS, start=1):
+        as_alice.post("/entries", data={"day": f"2026-01-{day:02}", "pain_avg": "4", "notes": note})
+    first = files_of(as_alice.get("/export/diary.zip").data)
+    assert [row["notes"] for row in rows_of(first["entry.csv"])] == [
+        "'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1 better than yesterday", "'-2 after the walk",
+        "'@SUM(A1:A9)", "''quoted on purpose", "plain words"]
+    assert upload(dana, zip_of(first)).status_code == 302
+    dana_id = db.exec(select(User).where(User.email == "dana@example.com")).one().id
+    assert [entry.notes for entry in db.exec(select(Entry).where(Entry.patient_id == dana_id)
+                                             .order_by(Entry.day))] == FORMULAS
+    assert files_of(dana.get("/export/diary.zip").data) == first

@@ -6,7 +6,7 @@ from sqlmodel import select
 from diary.models import Infusion, InfusionSeries, InfusionSideEffect, MedicationDose, TherapyEvent
 from tests.conftest import PASSWORD, make_patient
 from tests.html import field_error
-from tests.sharing.test_export import files_of, upload, zip_of
+from tests.sharing.archives import files_of, upload, zip_of
 from tests.treatments.conftest import add_infusion, add_medication, add_series
 
 
@@ -50,5 +50,5 @@ def test_an_infusion_with_a_bad_start_time_is_named_and_nothing_is_imported(as_a
     response = upload(dana, zip_of(files))
     assert response.status_code == 422
     assert field_error(response, "file").startswith(
-        "Nothing was imported. infusion.csv, row 2, column start_time: the value must be a time like 09:30:00, not '9h30'.")
+        "Nothing was imported. infusion.csv, row 2, column start_time: Start time must be a time of day, like 09:30.")
     assert len(db.exec(select(InfusionSeries)).all()) == 1 and len(db.exec(select(Infusion)).all()) == 1
