@@ -197,3 +197,11 @@ class Moment(Field):
         if moment.year < EARLIEST_YEAR or (moment.date() - when.today).days > 1:  # a day for zones
             raise Invalid(f"{self.label} must be between {EARLIEST_YEAR} and now")
         return moment
+
+
+@dataclass(frozen=True)
+class Points(Choice):
+    """One of a questionnaire's answers, chosen by its text and stored as its points."""
+
+    def value(self, text, when):
+        return int(super().value(text, when))

@@ -9,6 +9,7 @@ from diary.days import today_in
 from diary.forms import FormReader
 from diary.models import QuestionnaireAnswer
 from diary.questionnaires import queries
+from diary.questionnaires.fields import DIFFICULTY, ITEMS
 from diary.questionnaires.items import (
     ANSWER_WORDS, ANSWERS, DIFFICULTIES, DIFFICULTY_QUESTION, DIFFICULTY_WORDS, GAD7, KINDS,
     QUESTIONNAIRES, RECALL,
@@ -18,7 +19,6 @@ from diary.questionnaires.scoring import (
 )
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
-POINTS = {str(points) for points, _ in ANSWERS}
 OFF = "off"
 
 
@@ -41,11 +41,9 @@ def questionnaire_or_404(kind: str):
 
 def read_answers(reader: FormReader, questionnaire) -> tuple[tuple[int | None, ...], int | None]:
     """Each item's 0-3, None where left out (then the questionnaire is "incomplete")."""
-    answers = tuple(reader.choice(f"item_{number}", f"an answer to question {number}", POINTS)
+    answers = tuple(reader.read(f"item_{number}", ITEMS[f"item_{number}"])
                     for number in range(1, len(questionnaire.items) + 1))
-    difficulty = reader.choice("difficulty", "how difficult these problems made things", POINTS)
-    return (tuple(None if answer is None else int(answer) for answer in answers),
-            None if difficulty is None else int(difficulty))
+    return answers, reader.read("difficulty", DIFFICULTY)
 
 
 def next_page():

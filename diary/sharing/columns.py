@@ -11,12 +11,14 @@ from decimal import Decimal
 
 from diary.entries.forms import COLUMNS as ENTRY_COLUMNS
 from diary.fields import Invalid, When
+from diary.questionnaires.fields import COLUMNS as QUESTIONNAIRE_COLUMNS
+from diary.questionnaires.fields import missing_items_problem
 from diary.side_effects import detail_problem
 from diary.treatments.fields import COLUMNS as TREATMENT_COLUMNS
 from diary.treatments.fields import amount
 from diary.treatments.forms import other_problem, start_time_problem, unit_problem
 
-COLUMNS = ENTRY_COLUMNS | TREATMENT_COLUMNS
+COLUMNS = ENTRY_COLUMNS | TREATMENT_COLUMNS | QUESTIONNAIRE_COLUMNS
 
 
 def other_described(choice: str, labelled_by: str):
@@ -50,8 +52,12 @@ def medication_unit(values: dict, when: When, units: dict):
     return amount_in("usual_dose", "Usual dose", values["usual_dose"], values["unit"])
 
 
-def dose_amount(values: dict, when: When, units: dict):
+def dose_amount(values: dict, when: When, units: dict):  # units by medication number
     return amount_in("amount", "Amount", values["amount"], units.get(values["medication_id"]))
+
+
+def questionnaire_items(values: dict, when: When, units: dict):
+    return missing_items_problem(values["kind"], values)
 
 
 def amount_in(column: str, label: str, value: Decimal | None, unit: str | None):
@@ -74,4 +80,5 @@ ROW_RULES = {
     "medication": (medication_unit,),
     "medication_dose": (dose_amount,),
     "therapy_event": (other_described("kind", "therapy_event"),),
+    "questionnaire_answer": (questionnaire_items,),
 }

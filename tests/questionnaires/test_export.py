@@ -6,7 +6,8 @@ from sqlmodel import select
 
 from diary.models import QuestionnaireAnswer
 from tests.html import field_error
-from tests.sharing.test_export import dana, files_of, rows_of, upload, zip_of  # noqa: F401 (fixture)
+from tests.sharing.archives import files_of, rows_of, upload, zip_of
+from tests.sharing.conftest import dana  # noqa: F401 (fixture)
 
 
 def answer_both(client):
