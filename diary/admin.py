@@ -20,7 +20,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from diary.auth import read_email, read_new_password
+from diary.auth import end_every_session, end_sessions, read_email, read_new_password
 from diary.backup import BackupError, backup, backup_revision, restore, sqlite_file
 from diary.days import is_time_zone
 from diary.db import alembic_config, get_engine, get_session, upgrade
@@ -125,7 +125,7 @@ def reset_password(email, password_stdin):
     if user is None:
         raise click.ClickException(f"There is no account with the email {email}.")
     user.password_hash = hash_password(checked_password(password_stdin))
-    user.session_version += 1  # ends every session and remember-me cookie of the old password
+    end_sessions(user)  # ends every session and remember-me cookie of the old password
     session.add(user)
     session.commit()
     click.echo(f"New password set for {user.email}; every device they were logged in on is logged out.")
@@ -251,7 +251,8 @@ def restore_command(path, force):
     """Replace the SQLite database with the backup at PATH, then apply pending migrations.
 
     The backup must pass SQLite's integrity check and come from this diary. A database that already
-    holds accounts or diary days is replaced only with --force. Stop the server first
+    holds accounts or diary days is replaced only with --force. Every session ends: everyone logs
+    in again, so no cookie from before opens a restored account. Stop the server first
     (systemctl stop diary) and start it again after. PostgreSQL: use pg_restore.
     """
     try:
@@ -268,6 +269,11 @@ def restore_command(path, force):
         click.echo(f"The data that was there is saved in {saved}.")
     upgrade(get_engine())
     click.echo(f"Restored {database} from {path} (integrity ok, schema up to date).")
+    # A cookie issued before, by this database or the backup's, must not open a restored account,
+    # and a server still running must not serve a history it cached before (diary.history).
+    accounts = end_every_session(get_session())
+    click.echo(f"Every session has ended: everyone logs in again, on every device "
+               f"({accounts} account{'s' if accounts != 1 else ''}).")
 
 
 def init_app(app) -> None:

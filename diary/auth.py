@@ -2,17 +2,19 @@
 
 import re
 from dataclasses import dataclass, fields
+from hmac import compare_digest
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, update
 from sqlmodel import delete, select
 
 from diary.days import is_time_zone
 from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
-from diary.models import Invite, User
+from diary.history import forget_patient
+from diary.models import Invite, User, new_session_secret
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
 from diary.ratelimit import login_limit_per_email, login_limit_per_ip, register_limit_per_ip
 from diary.security import hash_password, safe_next, verify_password
@@ -40,7 +42,7 @@ class SignedInPatient:
     email: str
     display_name: str
     time_zone: str
-    session_version: int
+    session_secret: str
     trends_before_days: int
     trends_after_days: int
     data_version: int
@@ -49,7 +51,7 @@ class SignedInPatient:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return User.get_id(self)  # the same "id:version" as the account row gives at login
+        return User.get_id(self)  # the same "id:secret" as the account row gives at login
 
 
 SIGNED_IN_PATIENT = select(*(User.__table__.c[field.name] for field in fields(SignedInPatient))).where(
@@ -58,14 +60,40 @@ SIGNED_IN_PATIENT = select(*(User.__table__.c[field.name] for field in fields(Si
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SignedInPatient | None:
-    """Sessions carry "id:version"; a password change bumps the version and ends them all."""
-    patient_id, _, version = user_id.partition(":")
-    if not (patient_id.isdigit() and version.isdigit()):
+    """Sessions and remember-me cookies carry "id:secret". The id alone would open whichever
+    account holds it now; the secret is the account's own (never another's, ids or not), and
+    replacing it ends every session of the account."""
+    patient_id, _, secret = user_id.partition(":")
+    if not (patient_id.isdigit() and secret):
         return None
     row = get_session().connection().execute(SIGNED_IN_PATIENT, {"patient_id": int(patient_id)}).first()
-    if row is None or row.session_version != int(version):
+    if row is None or not compare_digest(row.session_secret, secret):
         return None
     return SignedInPatient(*row)
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Log in with a new session: nothing from before (a CSRF token someone planted) carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of the account, on every device."""
+    user.session_secret = new_session_secret()
+
+
+def end_every_session(database) -> int:
+    """A new secret for every account (after a restore): everyone logs in again. The count."""
+    patients = User.__table__
+    rows = [{"account": patient_id, "secret": new_session_secret()}
+            for patient_id in database.exec(select(User.id))]
+    if rows:
+        database.connection().execute(
+            update(patients).where(patients.c.id == bindparam("account"))
+            .values(session_secret=bindparam("secret")), rows)
+    database.commit()
+    return len(rows)
 
 
 def account_row() -> User:
@@ -103,15 +131,15 @@ def read_time_zone(reader: FormReader) -> str | None:
 @bp.route("/register", methods=("GET", "POST"))
 @register_limit_per_ip
 def register():
-    session = get_session()
-    mode = registration_mode(session)
+    database = get_session()
+    mode = registration_mode(database)
     if mode == "closed":
         return render_template("auth/register_closed.html"), 403
     if request.method == "GET":
         return render_template("auth/register.html", values={}, errors={}, invite_mode=mode == "invite")
     reader = FormReader(request.form)
     # Read in the order of the form, so the error summary lists problems top to bottom.
-    invite = read_invite(reader, session) if mode == "invite" else None
+    invite = read_invite(reader, database) if mode == "invite" else None
     display_name = reader.text("display_name", "Your name", max_length=80, required=True)
     email = read_email(reader)
     password = read_new_password(reader)
@@ -119,20 +147,20 @@ def register():
     if reader.ok:
         user = User(email=email, display_name=display_name, time_zone=time_zone,
                     password_hash=hash_password(password))
-        session.add(user)
+        database.add(user)
         try:
             if invite is not None:
-                use_invite(session, invite)  # in the same transaction: both or neither
-            session.commit()
+                use_invite(database, invite)  # in the same transaction: both or neither
+            database.commit()
         except IntegrityError:
-            session.rollback()
+            database.rollback()
             reader.fail("email", "An account with this email already exists. Log in instead.")
         except InviteRefused as refusal:
-            session.rollback()
+            database.rollback()
             reader.fail("invite_code", refusal.message)
         else:
             current_app.logger.info("Patient %s registered (registration %s)", user.id, mode)
-            login_user(user)
+            start_session(user)
             flash("Welcome. Your diary is ready: log today's pain below.", "success")
             return redirect(url_for("entries.today"))
     values = {key: value for key, value in request.form.items() if "password" not in key}
@@ -159,7 +187,7 @@ def login():
     user = get_session().exec(select(User).where(User.email == email)).first() if email else None
     # Always verify a hash, so timing and wording never tell whether the email is registered.
     if verify_password(user.password_hash if user else None, password) and user:
-        login_user(user, remember=request.form.get("remember") == "yes")
+        start_session(user, remember=request.form.get("remember") == "yes")
         current_app.logger.info("Patient %s logged in", user.id)
         return redirect(safe_next(request.args.get("next")) or url_for("entries.today"))
     # Neither the email nor the password is logged: the address alone is personal data.
@@ -172,13 +200,14 @@ def login():
 def logout():
     if current_user.is_authenticated:
         # Sessions live in signed cookies: a copy taken before logging out (a shared computer,
-        # a stolen cookie) would still work. Bumping the version ends every session of the
-        # patient on the server's side, this one and those on other devices.
+        # a stolen cookie) would still work. A new secret ends every session of the patient on
+        # the server's side, this one and those on other devices.
         user = account_row()
-        user.session_version += 1
+        end_sessions(user)
         get_session().add(user)
         get_session().commit()
-    logout_user()
+    session.clear()
+    logout_user()  # after clear(): it leaves the note that deletes the remember-me cookie
     flash("You are logged out, on this device and on any other.", "success")
     return redirect(url_for("auth.login"))
 
@@ -215,10 +244,10 @@ def change_password():
     if not reader.ok:
         return render_template("auth/password.html", errors=reader.errors), 422
     user.password_hash = hash_password(new_password)
-    user.session_version += 1  # logs out every other session and remember-me cookie
+    end_sessions(user)  # logs out every other session and remember-me cookie
     get_session().add(user)
     get_session().commit()
-    login_user(user)
+    start_session(user)
     flash("Your password is changed. Other devices have been logged out.", "success")
     return redirect(url_for("auth.account"))
 
@@ -234,17 +263,22 @@ def delete_account():
         reader.fail("password", "Your password is not right")
         return render_template("auth/delete.html", errors=reader.errors), 422
     delete_patient(current_user.id)
+    session.clear()
     logout_user()
     flash("Your account and your whole diary are deleted.", "success")
     return redirect(url_for("auth.login"))
 
 
 def delete_patient(patient_id: int) -> None:
-    """Delete a patient and, through ON DELETE CASCADE on every foreign key, all their rows."""
-    session = get_session()
-    session.exec(delete(User).where(User.id == patient_id))
-    session.commit()
+    """Delete a patient and, through ON DELETE CASCADE on every foreign key, all their rows.
+
+    Their sessions end with the row (a new account never gets the id or the secret), and this
+    process's cached copies of their diary go too."""
+    database = get_session()
+    database.exec(delete(User).where(User.id == patient_id))
+    database.commit()
     erase_deleted_rows()
+    forget_patient(patient_id)
 
 
 def current_registration_mode() -> str:

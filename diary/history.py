@@ -2,9 +2,9 @@
 
 One query per table, never one per day: the series page, the charts, the clinician report and the
 exports all start from this, for histories of years. Building a three-year history and analysing it
-costs tens of milliseconds, so each process keeps the last few, keyed by the patient's data version
-(diary.versions, bumped with every change to their rows), today, time zone and window settings:
-reading an unchanged history again costs one indexed query.
+costs tens of milliseconds, so each process keeps the last few, keyed by the patient's account
+secret and data version (diary.versions, bumped with every change to their rows), today, time
+zone and window settings: reading an unchanged history again costs one indexed query.
 """
 
 import threading
@@ -12,6 +12,7 @@ from collections import OrderedDict, defaultdict
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from flask import current_app
 from sqlmodel import select
@@ -151,6 +152,13 @@ class Recent:
                 self.items.popitem(last=False)
         return value
 
+    def forget(self, patient_id: int) -> None:
+        """Drop the patient's slots: their own, and those of what was built for them."""
+        with self.lock:
+            for slot in [slot for slot in self.items
+                         if slot == patient_id or (isinstance(slot, tuple) and slot[0] == patient_id)]:
+                del self.items[slot]
+
 
 def caches() -> tuple[Recent, Recent, Recent]:
     """This app's histories, analyses and what views derive from them. Per app, as ids and
@@ -159,21 +167,36 @@ def caches() -> tuple[Recent, Recent, Recent]:
         "diary_histories", (Recent(CACHE_SIZE), Recent(CACHE_SIZE), Recent(CACHE_SIZE)))
 
 
-def history_key(patient) -> tuple:
-    """What a loaded history depends on: the patient's data, today, time zone and window settings.
+class HistoryKey(NamedTuple):
+    """What a loaded history depends on. The id is only the slot: ids come back (an older backup
+    restored) and a cached diary must never reach another account, so the key holds the account's
+    session secret, which no other account ever has (diary.auth)."""
+
+    patient_id: int
+    account_secret: str
+    data_version: int
+    today: date
+    time_zone: str
+    before_days: int
+    after_days: int
+
+
+def history_key(patient) -> HistoryKey:
+    """What a loaded history depends on: the account, its data, today, time zone and windows.
 
     ``patient`` is the account as read at the start of this request (current_user, or the row a
     share link names), before any of the history: a write committed since leaves newer data under
     the older key, never older data under the newer one, and the next request loads again. Views
     that write the diary redirect rather than read the history in the same request.
     """
-    return (patient.id, patient.data_version, today_in(patient.time_zone), patient.time_zone,
-            patient.trends_before_days, patient.trends_after_days)
+    return HistoryKey(patient.id, patient.session_secret, patient.data_version,
+                      today_in(patient.time_zone), patient.time_zone, patient.trends_before_days,
+                      patient.trends_after_days)
 
 
-def cached_load(patient: User, key: tuple) -> History:
+def cached_load(patient: User, key: HistoryKey) -> History:
     # The key's today, in case midnight passed while loading.
-    return caches()[0].get(key, lambda: replace(load_history(patient), today=key[2]))
+    return caches()[0].get(key, lambda: replace(load_history(patient), today=key.today))
 
 
 def patient_history(patient: User) -> History:
@@ -181,7 +204,7 @@ def patient_history(patient: User) -> History:
     return cached_load(patient, history_key(patient))
 
 
-def analysed_history(patient: User, key: tuple | None = None) -> tuple[History, Trends]:
+def analysed_history(patient: User, key: HistoryKey | None = None) -> tuple[History, Trends]:
     """The patient's history and its analysis, reused like the history."""
     key = key or history_key(patient)
 
@@ -192,7 +215,14 @@ def analysed_history(patient: User, key: tuple | None = None) -> tuple[History, 
     return caches()[1].get(key, build)
 
 
-def derived(key: tuple, what: tuple, build):
+def derived(key: HistoryKey, what: tuple, build):
     """Something built from a history alone (a chart's JSON, the before/after page's body, a
     report), under the history's key, for ``what`` (e.g. the chart and its query)."""
     return caches()[2].get(key, build, slot=(key[0], *what))
+
+
+def forget_patient(patient_id: int) -> None:
+    """Drop a deleted patient's histories from this process. Other processes never match them
+    again (no account shares the key) and drop them as newer ones push them out."""
+    for cache in caches():
+        cache.forget(patient_id)

@@ -4,6 +4,7 @@ Times of writing (created_at, updated_at) are aware UTC datetimes. Diary days ar
 patient's own time zone, decided once when the patient logs (see diary.days).
 """
 
+import secrets
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -28,6 +29,11 @@ def utcnow() -> datetime:
     return days.utc_now()
 
 
+def new_session_secret() -> str:
+    """256 random bits, so no two accounts ever hold the same one."""
+    return secrets.token_urlsafe(32)
+
+
 def scale_check(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} BETWEEN 0 AND 10", name=f"{column}_0_to_10")
 
@@ -41,6 +47,8 @@ class User(SQLModel, table=True):
         CheckConstraint("trends_after_days BETWEEN 7 AND 28", name="trends_after_days_7_to_28"),
         CheckConstraint("questionnaire_interval_days BETWEEN 7 AND 28",
                         name="questionnaire_interval_days_7_to_28"),
+        # A deleted account's id is never given out again (PostgreSQL's sequences never do).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -48,8 +56,9 @@ class User(SQLModel, table=True):
     display_name: str = Field(max_length=80)
     password_hash: str = Field(max_length=200)
     time_zone: str = Field(max_length=64, default="UTC")
-    # Bumped on password change: every session and remember-me cookie of the old one ends.
-    session_version: int = Field(default=0)
+    # Carried by every session and remember-me cookie of this account and checked on each request
+    # (diary.auth): replaced at logout, password change and restore, which ends them all.
+    session_secret: str = Field(default_factory=new_session_secret, max_length=64)
     # Days before the first and after the last infusion that a series is compared over (7-28).
     trends_before_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
     trends_after_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
@@ -74,7 +83,7 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        return f"{self.id}:{self.session_secret}"
 
 
 class Entry(SQLModel, table=True):

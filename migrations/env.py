@@ -30,6 +30,13 @@ def refuse_empty_revisions(context, revision, directives):
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine") or engine_from_settings()
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table and drops the old one; with foreign keys on, SQLite's DROP
+            # TABLE first deletes every row, and ON DELETE CASCADE empties the child tables too
+            # (revision 0005 did that to every diary day). So they are off while migrating (they
+            # can only change outside a transaction), checked before the commit, and on again.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -39,7 +46,13 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"The migration left rows without their parent: {broken[:5]}")
         connection.commit()
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 run_migrations_online()

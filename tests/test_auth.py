@@ -118,7 +118,7 @@ def test_changing_the_password_needs_the_current_one(as_alice, db, alice):
     assert response.status_code == 422
     assert field_error(response, "current_password") == "Your current password is not right"
     db.expire_all()
-    assert find_user(db, alice.email).session_version == 0
+    assert find_user(db, alice.email).session_secret == alice.session_secret
 
 
 def test_account_changes_name_and_time_zone(as_alice, db, alice):

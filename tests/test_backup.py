@@ -43,7 +43,7 @@ def test_backup_sees_only_committed_data_while_a_write_is_in_progress(admin, app
     writer = sqlite3.connect(database_of(app), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     writer.execute("INSERT INTO patient (email, display_name, password_hash, time_zone, "
-                   "session_version, created_at) VALUES ('half@example.com', 'H', 'x', 'UTC', 0, "
+                   "session_secret, created_at) VALUES ('half@example.com', 'H', 'x', 'UTC', 's', "
                    "'2026-01-01 00:00:00')")
     try:
         result = admin("backup", str(tmp_path / "copy.sqlite3"))

@@ -2,7 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import diary.models  # noqa: F401
@@ -37,3 +37,23 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(tmp_path):
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_upgrading_keeps_every_diary_day_when_the_patient_table_is_rebuilt(empty_database_url):
+    """Batch mode rebuilds the patient table on SQLite; its children must survive that."""
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0004")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO patient (email, display_name, password_hash, time_zone, session_version, "
+            "created_at) VALUES ('alice@example.com', 'Alice', 'x', 'UTC', 3, '2026-01-01 00:00:00')"))
+        patient_id = connection.execute(text("SELECT id FROM patient")).scalar()
+        connection.execute(text(
+            "INSERT INTO entry (patient_id, day, pain_avg, created_at, updated_at) VALUES "
+            f"({patient_id}, '2026-01-02', 5, '2026-01-02 00:00:00', '2026-01-02 00:00:00')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM entry")).scalar() == 1
+        secret = connection.execute(text("SELECT session_secret FROM patient")).scalar()
+    engine.dispose()
+    assert len(secret) >= 43

@@ -1,0 +1,62 @@
+"""`admin restore` ends every session (issue 22, item 3), also under a running server.
+
+Restoring a backup from before some accounts existed brings their ids back (SQLite's id counter
+is restored with the file): the next sign-up gets the id of an account the live server still has
+cookies and cached histories for. The restore gives every account a new session secret, so no
+cookie from before opens anything, and cached histories are keyed by that secret.
+"""
+
+from sqlmodel import Session, select
+
+from diary.models import User
+from tests import inherited_account
+from tests.conftest import make_patient, sqlite_only
+from tests.inherited_account import ALICE, DANA, ClientDevice, data_version_reader
+
+
+def ids_of(engine) -> dict[str, int]:
+    with Session(engine) as session:
+        return dict(session.exec(select(User.email, User.id)).all())
+
+
+@sqlite_only
+def test_after_restoring_an_older_backup_a_returning_id_opens_and_shows_nothing_of_before(app, tmp_path):
+    engine = app.extensions["diary_engine"]
+    make_patient(app, "charlie@example.com", "Charlie")
+    backup = tmp_path / "before-alice.sqlite3"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["admin", "backup", str(backup)]).exit_code == 0
+    alices_id = []
+    outputs = []
+
+    def restore_the_older_backup(device):
+        alices_id.append(ids_of(engine)[ALICE["email"]])
+        result = runner.invoke(args=["admin", "restore", str(backup), "--force"])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+
+    # The app (and its caches) stays up through the restore, as a server's worker would.
+    inherited_account.play(lambda: ClientDevice(app), data_version_reader(engine),
+                           remove_alice=restore_the_older_backup)
+    assert ids_of(engine)[DANA["email"]] == alices_id[0]  # the id did come back
+    assert "Every session has ended: everyone logs in again, on every device (1 account)." in outputs[0]
+
+
+@sqlite_only
+def test_restore_ends_the_sessions_of_the_accounts_it_restores(app, alice, tmp_path):
+    """A cookie issued before the backup was taken would match the restored account's secret."""
+    client = app.test_client()
+    client.post("/login", data={"email": alice.email, "password": inherited_account.PASSWORD,
+                                "remember": "yes"})
+    remembered = client.get_cookie("remember_token").value
+    runner = app.test_cli_runner()
+    backup = tmp_path / "with-alice.sqlite3"
+    assert runner.invoke(args=["admin", "backup", str(backup)]).exit_code == 0
+    result = runner.invoke(args=["admin", "restore", str(backup), "--force"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/today").status_code == 302
+    stale = app.test_client()
+    stale.set_cookie("remember_token", remembered)
+    assert stale.get("/today").location.startswith("/login")
+    with Session(app.extensions["diary_engine"]) as session:
+        assert session.exec(select(User.session_secret)).one() != alice.session_secret
