@@ -18,7 +18,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
-from urllib.parse import urlsplit
+from http.client import HTTPConnection
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 from sqlmodel import Session, select
@@ -83,6 +85,55 @@ class ClientDevice:
         copy = self.app.test_client()
         copy.set_cookie(name, self.client.get_cookie(name).value)
         return ClientDevice(self.app, copy)
+
+
+class HttpDevice:
+    """A browser over HTTP against a real server, with CSRF on: it keeps its cookies and sends
+    the token of the last page that had a form (a new session needs a new token)."""
+
+    NEW_SESSION = ("/login", "/register", "/logout", "/account/delete", "/account/password")
+
+    def __init__(self, port: int, cookies: dict | None = None):
+        self.port = port
+        self.cookies: dict[str, str] = dict(cookies or {})
+        self.token: str | None = None
+
+    def request(self, method: str, path: str, body: str | None = None) -> Answer:
+        connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            answer = Answer(response.status, response.getheader("Location"), response.read())
+            for header in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in SimpleCookie(header).items():
+                    if morsel.value and morsel["max-age"] != "0" and "1970" not in morsel["expires"]:
+                        self.cookies[name] = morsel.value
+                    else:  # the server deleted it
+                        self.cookies.pop(name, None)
+        finally:
+            connection.close()
+        return answer
+
+    def get(self, path: str) -> Answer:
+        answer = self.request("GET", path)
+        if answer.status == 200 and b'name="csrf_token"' in answer.body:
+            page = BeautifulSoup(answer.body, "html.parser")
+            self.token = page.find("input", {"name": "csrf_token"})["value"]
+        return answer
+
+    def post(self, path: str, form: dict) -> Answer:
+        if self.token is None:
+            self.get("/login")  # any page with a form gives this session's token
+        answer = self.request("POST", path, urlencode({**form, "csrf_token": self.token}))
+        if path in self.NEW_SESSION:
+            self.token = None
+        return answer
+
+    def carrying(self, name: str) -> "HttpDevice":
+        return HttpDevice(self.port, {name: self.cookies[name]})
 
 
 def data_version_reader(engine):

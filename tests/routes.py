@@ -85,10 +85,13 @@ def all_routes() -> list[Route]:
 # --- Objects to point the URLs at ---------------------------------------------------------------
 
 class Diary:
-    """Creates objects of one patient through the app, using that patient's logged-in client."""
+    """Creates objects of one patient through the app, using that patient's logged-in client.
 
-    def __init__(self, client, db, patient):
-        self.client, self.db, self.patient = client, db, patient
+    Every text it writes starts with ``word`` ("secret-note"), so a page can be searched for it.
+    """
+
+    def __init__(self, client, db, patient, word: str = "secret"):
+        self.client, self.db, self.patient, self.word = client, db, patient, word
         self.next_day = date(2026, 1, 1)
         self.ids: dict[str, int] = {}  # one object per parameter name, shared by all routes
 
@@ -101,7 +104,7 @@ def make_entry(diary: Diary) -> int:
     day = diary.day()
     response = diary.client.post("/entries", data={
         "day": day, "pain_avg": "7", "pain_worst": "9", "mood": "3", "se_nausea": "moderate",
-        "se_other": "mild", "se_other_text": "secret-side-effect", "notes": "secret-note"})
+        "se_other": "mild", "se_other_text": f"{diary.word}-side-effect", "notes": f"{diary.word}-note"})
     assert response.status_code == 302, f"could not create an entry: {response.status_code}"
     diary.db.expire_all()
     return diary.db.exec(select(Entry.id).where(Entry.patient_id == diary.patient.id,
@@ -123,7 +126,8 @@ def newest(diary: Diary, model) -> int:
 
 def make_series(diary: Diary) -> int:
     location = posted(diary, "/treatments/series", {
-        "name": "secret-series", "condition": "crps", "route": "iv", "clinic": "secret-clinic"})
+        "name": f"{diary.word}-series", "condition": "crps", "route": "iv",
+        "clinic": f"{diary.word}-clinic"})
     return int(re.search(r"/series/(\d+)", location).group(1))
 
 
@@ -131,12 +135,12 @@ def make_infusion(diary: Diary) -> int:
     series_id = make_series(diary)
     location = posted(diary, f"/treatments/series/{series_id}/infusions", {
         "day": diary.day(), "start_time": "09:00", "dose_mg": "35", "pain_before": "8",
-        "se_during_dissociation": "moderate", "se_after_nausea": "mild", "notes": "secret-note"})
+        "se_during_dissociation": "moderate", "se_after_nausea": "mild", "notes": f"{diary.word}-note"})
     return int(re.search(r"#infusion-(\d+)$", location).group(1))
 
 
 def make_medication(diary: Diary) -> int:
-    posted(diary, "/treatments/medications/", {"name": "secret-medicine", "drug": "oxycodone",
+    posted(diary, "/treatments/medications/", {"name": f"{diary.word}-medicine", "drug": "oxycodone",
                                                "unit": "mg", "form": "tablet", "usual_dose": "5"})
     medication_id = newest(diary, Medication)
     posted(diary, "/treatments/medications/day", {"day": diary.day(), f"amount_{medication_id}": "10"})
@@ -144,12 +148,12 @@ def make_medication(diary: Diary) -> int:
 
 
 def make_therapy(diary: Diary) -> int:
-    posted(diary, "/treatments/therapies/", {"day": diary.day(), "kind": "cbt", "note": "secret-note"})
+    posted(diary, "/treatments/therapies/", {"day": diary.day(), "kind": "cbt", "note": f"{diary.word}-note"})
     return newest(diary, TherapyEvent)
 
 
 def make_share_link(diary: Diary) -> int:
-    posted(diary, "/share", {"label": "secret-clinician", "expires_in_days": "30"})
+    posted(diary, "/share", {"label": f"{diary.word}-clinician", "expires_in_days": "30"})
     return newest(diary, ShareLink)
 
 

@@ -5,18 +5,27 @@ without anyone listing it: anonymous visitors are sent to log in (outside ``PUBL
 another patient's ids answer 404 for reading and for every write, and every write needs the
 session's CSRF token. Each check also dumps every table before and after, so "changes nothing"
 means nothing at all.
+
+One more persona: the patient who signs up after another deleted her account (issue 22). The
+deleted patient's cookies must open no route, and nothing the new one opens may show the deleted
+diary, although every page once held it in the caches and the new diary's data version is the
+deleted one's.
 """
 
 from urllib.parse import urlsplit
 
 import pytest
+from sqlmodel import Session, select
 from werkzeug.routing import Map, Rule
 
-from tests.conftest import PASSWORD
+from diary import create_app
+from diary.models import User
+from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
 from tests.html import parse, title
+from tests.inherited_account import Answer
 from tests.routes import (
-    PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, dump,
-    form_for, values_for,
+    PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, crawl,
+    dump, form_for, values_for,
 )
 
 ROUTES = all_routes()
@@ -151,3 +160,84 @@ def test_a_new_id_parameter_without_a_factory_fails_loudly(app, alices_diary):
     Map([rule])  # binds the rule, as the app's URL map does
     with pytest.raises(pytest.fail.Exception, match="no factory for the URL parameter 'widget_id'"):
         values_for(Route(rule.rule, "GET", rule), alices_diary)
+
+
+@pytest.fixture(scope="module")
+def successor(databases, tmp_path_factory):
+    """Alice fills her diary, opens every page (so every cache holds it) and deletes her account,
+    with a second device still logged in and a remember-me cookie kept. Dana signs up next (on
+    SQLite she used to get Alice's id back), makes one of everything and changes her diary until
+    its data version is the one Alice's had. Built once: the tests below only read, and check
+    that the stale cookies change nothing."""
+    folder = tmp_path_factory.mktemp("successor")
+    url = databases.new(folder)
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url}, instance_path=str(folder / "instance"))
+    engine = engine_of(app)
+    with Session(engine, expire_on_commit=False) as db:
+        alice = Diary(logged_in(app, make_patient(app, "alice@example.com", "Alice").email), db,
+                      db.exec(select(User).where(User.email == "alice@example.com")).one())
+        for name, factory in PARAMETER_FACTORIES.items():
+            alice.ids[name] = factory(alice)
+        crawl(app, alice)
+        remembered = app.test_client()
+        remembered.post("/login", data={"email": "alice@example.com", "password": PASSWORD,
+                                        "remember": "yes"})
+        other_device = app.test_client()
+        other_device.set_cookie("session", alice.client.get_cookie("session").value)
+        remember_only = app.test_client()
+        remember_only.set_cookie("remember_token", remembered.get_cookie("remember_token").value)
+        db.expire_all()
+        alices_version = db.get(User, alice.patient.id).data_version
+        assert alice.client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+
+        dana_client = app.test_client()
+        assert dana_client.post("/register", data={
+            "display_name": "Dana", "email": "dana@example.com", "password": PASSWORD,
+            "time_zone": alice.patient.time_zone}).status_code == 302
+        dana = Diary(dana_client, db, db.exec(select(User).where(User.email == "dana@example.com")).one(),
+                     word="dana")
+        for name, factory in PARAMETER_FACTORIES.items():
+            dana.ids[name] = factory(dana)
+        while db.get(User, dana.patient.id).data_version < alices_version:
+            assert dana.client.post("/entries", data={"day": dana.day(), "pain_avg": "1"}).status_code == 302
+            db.expire_all()
+        assert db.get(User, dana.patient.id).data_version == alices_version
+        yield app, {"Alice's other session": other_device, "Alice's remember-me cookie": remember_only,
+                    "the device Alice deleted her account on": alice.client}, dana
+    engine.dispose()
+    databases.drop(url)
+
+
+@pytest.mark.parametrize("route", PRIVATE, ids=str)
+def test_a_deleted_patients_cookies_open_no_route(successor, route):
+    app, stale_devices, dana = successor
+    url = route.url(values_for(route, dana))  # Dana's ids: the account that took Alice's place
+    data = request_data(route, url, dana)
+    before = dump(engine_of(app))
+    for what, device in stale_devices.items():
+        for headers in ({}, {"HX-Request": "true"}):
+            response = device.open(url, method=route.method, data=data, headers=headers)
+            if response.status_code != 401:
+                assert response.status_code == 302, f"{what}: {route} answered {response.status_code}"
+                assert urlsplit(response.location).path == "/login", f"{what}: {route}"
+            assert_nothing_leaks(response)
+            assert "dana" not in response.get_data(as_text=True).lower()
+    assert dump(engine_of(app)) == before
+
+
+@pytest.mark.parametrize("route", [route for route in ROUTES if route.method == "GET"], ids=str)
+def test_the_patient_who_signs_up_after_a_deletion_sees_nothing_of_it_on_any_route(successor, route):
+    app, _, dana = successor
+    url = route.url(values_for(route, dana))
+    for headers in ({}, {"HX-Request": "true"}):
+        response = dana.client.get(url, headers=headers)
+        body = readable(response)
+        response.close()  # static files are open streams
+        assert response.status_code in (200, 302, 404, 410), f"{route} answered {response.status_code}"
+        for secret in SECRETS:
+            assert secret not in body, f"{secret!r} leaked"
+
+
+def readable(response) -> str:
+    """The body as text; a zip (the export) as the text of every file in it."""
+    return Answer(response.status_code, None, response.get_data()).text()

@@ -39,7 +39,7 @@ STARTUP_SECONDS = 60
 class Server:
     """gunicorn in a process group of its own, its log read line by line (no sleeping)."""
 
-    def __init__(self, database_url: str, instance_path: Path):
+    def __init__(self, database_url: str, instance_path: Path, workers: int = WORKERS):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -47,7 +47,7 @@ class Server:
         environment = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
         environment.update(DIARY_DATABASE_URL=database_url, DIARY_INSTANCE_PATH=str(instance_path),
                            DIARY_SECRET_KEY="concurrency-test", DIARY_BIND=f"127.0.0.1:{self.port}",
-                           DIARY_WORKERS=str(WORKERS), DIARY_LOG_LEVEL="INFO")
+                           DIARY_WORKERS=str(workers), DIARY_LOG_LEVEL="INFO")
         self.process = subprocess.Popen(
             [Path(sys.executable).parent / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -56,7 +56,7 @@ class Server:
         self.log: list[str] = []
         self.reader = threading.Thread(target=self._read_log, daemon=True)
         self.reader.start()
-        self.wait_for_workers(WORKERS)
+        self.wait_for_workers(workers)
 
     def _read_log(self):
         for line in self.process.stdout:

@@ -10,8 +10,9 @@ from sqlmodel import Session, select
 
 from diary.models import User
 from tests import inherited_account
-from tests.conftest import make_patient, sqlite_only
-from tests.inherited_account import ALICE, DANA, ClientDevice, data_version_reader
+from tests.conftest import PASSWORD, make_patient, sqlite_only
+from tests.inherited_account import ALICE, DANA, ClientDevice, HttpDevice, data_version_reader
+from tests.test_concurrency import Server
 
 
 def ids_of(engine) -> dict[str, int]:
@@ -46,8 +47,7 @@ def test_after_restoring_an_older_backup_a_returning_id_opens_and_shows_nothing_
 def test_restore_ends_the_sessions_of_the_accounts_it_restores(app, alice, tmp_path):
     """A cookie issued before the backup was taken would match the restored account's secret."""
     client = app.test_client()
-    client.post("/login", data={"email": alice.email, "password": inherited_account.PASSWORD,
-                                "remember": "yes"})
+    client.post("/login", data={"email": alice.email, "password": PASSWORD, "remember": "yes"})
     remembered = client.get_cookie("remember_token").value
     runner = app.test_cli_runner()
     backup = tmp_path / "with-alice.sqlite3"
@@ -60,3 +60,38 @@ def test_restore_ends_the_sessions_of_the_accounts_it_restores(app, alice, tmp_p
     assert stale.get("/today").location.startswith("/login")
     with Session(app.extensions["diary_engine"]) as session:
         assert session.exec(select(User.session_secret)).one() != alice.session_secret
+
+
+@sqlite_only
+def test_restore_under_a_running_server_ends_every_session_and_cached_diary(app, database_url, tmp_path):
+    """gunicorn with two workers serves throughout; the admin restores a backup from before Alice."""
+    engine = app.extensions["diary_engine"]
+    make_patient(app, "charlie@example.com", "Charlie")
+    backup = tmp_path / "before-alice.sqlite3"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["admin", "backup", str(backup)]).exit_code == 0
+    engine.dispose()
+    server = Server(database_url, tmp_path / "server-instance", workers=2)
+    try:
+        charlie = HttpDevice(server.port)
+        inherited_account.log_in(charlie, {"email": "charlie@example.com", "password": PASSWORD},
+                                 remember=True)
+        charlies_cookie = charlie.carrying("remember_token")
+        alices_id, outputs = [], []
+
+        def restore_the_older_backup(device):
+            alices_id.append(ids_of(engine)[ALICE["email"]])
+            result = runner.invoke(args=["admin", "restore", str(backup), "--force"])
+            assert result.exit_code == 0, result.output
+            outputs.append(result.output)
+
+        inherited_account.play(lambda: HttpDevice(server.port), data_version_reader(engine),
+                               remove_alice=restore_the_older_backup)
+        assert ids_of(engine)[DANA["email"]] == alices_id[0]  # the id did come back
+        assert "Every session has ended" in outputs[0]
+        for device in (charlie, charlies_cookie):  # restored accounts log in again too
+            inherited_account.assert_sent_to_log_in(device, "Charlie's cookie from before")
+        inherited_account.log_in(charlie, {"email": "charlie@example.com", "password": PASSWORD})
+        assert charlie.get("/today").status == 200
+    finally:
+        server.stop()
