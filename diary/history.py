@@ -173,7 +173,7 @@ class HistoryKey(NamedTuple):
     session secret, which no other account ever has (diary.auth)."""
 
     patient_id: int
-    account_secret: str
+    session_secret: str
     data_version: int
     today: date
     time_zone: str

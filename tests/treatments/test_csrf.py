@@ -20,7 +20,8 @@ def logged_in(app, client):
     make_patient(app, "alice@example.com", "Alice")
     token = parse(client.get("/login")).find("input", {"name": "csrf_token"})["value"]
     client.post("/login", data={"email": "alice@example.com", "password": PASSWORD, "csrf_token": token})
-    return token
+    # Logging in starts a new session, with a token of its own: the one a page now shows.
+    return parse(client.get("/treatments/medications/")).find("input", {"name": "csrf_token"})["value"]
 
 
 def test_one_tap_buttons_without_the_token_are_refused(client, logged_in, db):
