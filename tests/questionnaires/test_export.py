@@ -53,3 +53,18 @@ def test_an_answer_outside_0_to_3_in_an_import_is_refused_and_nothing_imported(a
     assert response.status_code == 422
     assert field_error(response, "file").startswith("Nothing was imported. questionnaire_answer.csv, row 3")
     assert len(db.exec(select(QuestionnaireAnswer)).all()) == 2  # Alice's only
+
+
+def test_a_gad7_row_with_a_ninth_answer_is_refused_naming_the_column(as_alice, dana, db, clock):
+    clock.set("2026-03-01T10:00", "Europe/London")
+    answer_both(as_alice)
+    files = files_of(as_alice.get("/export/diary.zip").data)
+    header, phq9, gad7 = files["questionnaire_answer.csv"].splitlines()[:3]
+    cells = gad7.split(",")
+    cells[header.split(",").index("item_9")] = "1"
+    files["questionnaire_answer.csv"] = "\n".join([header, phq9, ",".join(cells)]) + "\n"
+    response = upload(dana, zip_of(files))
+    assert response.status_code == 422
+    assert field_error(response, "file") == ("Nothing was imported. questionnaire_answer.csv, row 3, "
+                                             "column item_9: The GAD-7 has no questions 8 and 9.")
+    assert len(db.exec(select(QuestionnaireAnswer)).all()) == 2

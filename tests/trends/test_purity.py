@@ -10,7 +10,7 @@ def test_the_analysis_and_the_questionnaire_scoring_import_without_flask_or_the_
         "import sys\n"
         "import diary.trends.analysis, diary.trends.display, diary.trends.windows\n"
         "import diary.trends.outcomes, diary.trends.durability, diary.trends.infusions\n"
-        "import diary.questionnaires.items, diary.questionnaires.scoring\n"
+        "import diary.questionnaires.items, diary.questionnaires.scoring, diary.questionnaires.fields\n"
         "import diary.questionnaires.figure, diary.questionnaires.fhir, diary.questionnaires.report\n"
         "loaded = [name for name in ('flask', 'sqlmodel', 'sqlalchemy', 'diary.db')"
         " if name in sys.modules]\n"
