@@ -3,16 +3,19 @@
 Where it listens, how many workers and how much it logs come from the DIARY_* settings
 (diary/config.py, README "Settings"). Pending migrations are applied once, in the master process,
 before any worker starts; so upgrading is: git pull, restart. SIGTERM (systemctl stop) lets
-requests in flight finish, then exits.
+requests in flight finish, then exits. A mistake in the settings, the folders or the database's
+release stops the start with one line and its own exit status (diary.config.StartupError).
 """
 
 import os
 
-from diary.config import setting_value
+from diary.config import one_line_on_startup_error, setting_value
 from diary.server import log_config
 
-bind = setting_value("DIARY_BIND", os.environ)
-workers = setting_value("DIARY_WORKERS", os.environ)
+with one_line_on_startup_error():
+    bind = setting_value("DIARY_BIND", os.environ)
+    workers = setting_value("DIARY_WORKERS", os.environ)
+    log_level = setting_value("DIARY_LOG_LEVEL", os.environ)
 graceful_timeout = 20  # seconds a stopping worker gets to finish its request; systemd waits 90
 # gunicorn's control socket (for gunicornc) is unused here; off, so two diaries on one machine
 # never fight over ~/.gunicorn/gunicorn.ctl.
@@ -26,7 +29,7 @@ forwarder_headers = ""
 accesslog = "-"
 # Address, method, path without its query string, status, bytes, time: never bodies or query text.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
-logconfig_dict = log_config(setting_value("DIARY_LOG_LEVEL", os.environ))
+logconfig_dict = log_config(log_level)
 
 
 def on_starting(server):
@@ -34,7 +37,8 @@ def on_starting(server):
     from diary import create_app
     from diary.db import upgrade
 
-    # Also creates the instance folder and secret key once, before workers could race for them.
-    engine = create_app().extensions["diary_engine"]
-    upgrade(engine)
+    with one_line_on_startup_error():
+        # Also creates the instance folder and secret key once, before workers could race for them.
+        engine = create_app().extensions["diary_engine"]
+        upgrade(engine)
     engine.dispose()  # workers open their own connections; none may be shared across fork

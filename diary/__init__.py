@@ -18,12 +18,12 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     """Build the app: defaults, then DIARY_* environment variables, then ``config`` (tests)."""
     from flask import Flask
 
-    from diary.config import load_settings, setting_value
+    from diary.config import load_settings, prepare_instance_folder, setting_value
 
     instance_path = instance_path or setting_value("DIARY_INSTANCE_PATH", os.environ) or ROOT / "instance"
     app = Flask(__name__, instance_path=os.path.abspath(instance_path),
                 template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
-    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)
+    prepare_instance_folder(app.instance_path)
 
     app.config.update(load_settings(os.environ, app.instance_path))
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024  # forms are small; imports stay below this

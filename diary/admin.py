@@ -11,19 +11,16 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.script.revision import ResolutionError
-from alembic.util import CommandError
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func
+from sqlalchemy import func, inspect
 from sqlmodel import Session, select
 
 from diary.auth import end_every_session, end_sessions, read_email, read_new_password
 from diary.backup import BackupError, backup, backup_revision, restore, sqlite_file
+from diary.checks import check_command
 from diary.days import is_time_zone
-from diary.db import alembic_config, get_engine, get_session, upgrade
+from diary.db import current_revisions, get_engine, get_session, head_revisions, known_revision
 from diary.forms import FormReader
 from diary.models import Entry, User, utcnow
 from diary.registration import (
@@ -32,7 +29,7 @@ from diary.registration import (
 )
 from diary.security import hash_password
 
-admin = AppGroup("admin", help="Run the diary server: accounts, registration, invites, backups.")
+admin = AppGroup("admin", help="Run the diary server: accounts, registration, invites, backups, checking the set-up.")
 invite = AppGroup("invite", help="Invite codes, for registration by invite (see `registration`).")
 admin.add_command(invite)
 
@@ -50,10 +47,7 @@ MODE_MEANINGS = {
 def database() -> Session:
     """The session for a command, once the database's schema is the one this code expects."""
     engine = get_engine()
-    expected = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    if current != expected:
+    if current_revisions(engine) != head_revisions(engine):
         raise click.ClickException(
             "The database is not set up for this version of the diary yet. Start the diary once "
             "(systemctl restart diary), which applies the migrations, or run: flask --app wsgi migrate")
@@ -236,45 +230,54 @@ def backup_command(path, keep):
         click.echo(f"Deleted the older backup {old}.")
 
 
-def known_revision(revision: str) -> bool:
-    try:
-        return ScriptDirectory.from_config(alembic_config(get_engine())).get_revision(revision) is not None
-    except (ResolutionError, CommandError):  # alembic's two ways of saying "unknown revision"
-        return False
-
-
 @admin.command("restore")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True,
               help="Replace a database that already holds data (it is saved beside it first).")
-def restore_command(path, force):
-    """Replace the SQLite database with the backup at PATH, then apply pending migrations.
+@click.option("--keep", type=click.IntRange(min=1), default=2, show_default=True,
+              help="How many copies of replaced data to keep beside the database; older ones are deleted.")
+def restore_command(path, force, keep):
+    """Replace the SQLite database with the backup at PATH.
 
     The backup must pass SQLite's integrity check and come from this diary. A database that already
-    holds accounts or diary days is replaced only with --force. Every session ends: everyone logs
+    holds accounts or diary days is replaced only with --force; that data is saved beside it first
+    (as DATABASE.before-restore-TIME, keeping the newest --keep). Every session ends: everyone logs
     in again, so no cookie from before opens a restored account. Stop the server first
-    (systemctl stop diary) and start it again after. PostgreSQL: use pg_restore.
+    (systemctl stop diary) and start it again after: an older backup is brought up to date when the
+    diary starts. PostgreSQL: use pg_restore.
     """
     try:
         database = sqlite_file(current_app.config["DATABASE_URL"])
         revision = backup_revision(path)
-        if not known_revision(revision):
+        if not known_revision(get_engine(), revision):
             raise BackupError(f"{path} comes from a newer version of the diary (schema {revision}); "
                               "upgrade the diary (git pull) before restoring it.")
         get_engine().dispose()  # no pooled connection may hold the old file open
-        saved = restore(path, database, force=force)
+        saved, removed = restore(path, database, force=force, keep=keep)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     if saved is not None:
         click.echo(f"The data that was there is saved in {saved}.")
-    upgrade(get_engine())
-    click.echo(f"Restored {database} from {path} (integrity ok, schema up to date).")
+    for old in removed:
+        click.echo(f"Deleted the older saved data {old}.")
+    # The schema stays the backup's, so that an upgrade can be undone (README "Undo an upgrade").
+    click.echo(f"Restored {database} from {path} (integrity ok, schema {revision}).")
     # A cookie issued before, by this database or the backup's, must not open a restored account,
     # and a server still running must not serve a history it cached before (diary.history).
+    if not has_session_secrets(get_engine()):
+        click.echo("Every session ends when the diary starts: the migration that brings this "
+                   "backup up to date gives every account a new session secret.")
+        return
     accounts = end_every_session(get_session())
     click.echo(f"Every session has ended: everyone logs in again, on every device "
                f"({accounts} account{'s' if accounts != 1 else ''}).")
 
 
+def has_session_secrets(engine) -> bool:
+    """Whether the database's schema has per-account session secrets yet (migration 0008)."""
+    return "session_secret" in {column["name"] for column in inspect(engine).get_columns("patient")}
+
+
 def init_app(app) -> None:
+    admin.add_command(check_command)
     app.cli.add_command(admin)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 BACKUP_PREFIX, BACKUP_SUFFIX = "diary-", ".sqlite3"
+BEFORE_RESTORE = ".before-restore-"  # then a UTC time: the data a restore replaced, beside the database
 POSTGRESQL_ADVICE = (
     "This diary uses PostgreSQL: back it up with pg_dump, e.g. "
     "`pg_dump --format=custom --file=diary.dump DBNAME`, and restore with pg_restore. "
@@ -78,13 +79,16 @@ def backup(database: Path, target: Path, *, keep: int | None = None) -> tuple[Pa
         source.close()
     copy.close()
     os.replace(partial, target)  # a backup file is complete or absent, never half written
-    removed = prune(target.parent, keep) if keep is not None else []
+    removed = prune(target.parent, f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}", keep) if keep is not None else []
     return target, removed
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete dated backups in ``folder`` beyond the newest ``keep``; other files are left alone."""
-    dated = sorted(path for path in folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}") if path.is_file())
+def prune(folder: Path, pattern: str, keep: int) -> list[Path]:
+    """Delete files named by ``pattern`` in ``folder`` beyond the newest ``keep``, by name.
+
+    Only names that sort by time are given here; other files are left alone.
+    """
+    dated = sorted(path for path in folder.glob(pattern) if path.is_file())
     old = dated[:-keep] if keep > 0 else dated
     for path in old:
         path.unlink()
@@ -118,11 +122,14 @@ def backup_revision(backup_file: Path) -> str:
     return row[0]
 
 
-def restore(backup_file: Path, database: Path, *, force: bool = False) -> Path | None:
+def restore(backup_file: Path, database: Path, *, force: bool = False,
+            keep: int = 2) -> tuple[Path | None, list[Path]]:
     """Replace ``database`` with a checked backup; refuses to overwrite data unless ``force``.
 
-    With ``force`` the data being replaced is first saved beside the database; that file is
-    returned. The caller then applies migrations, so an older backup comes up to date.
+    With ``force`` the data being replaced is first saved beside the database, and only the newest
+    ``keep`` such copies stay (they hold health data too). Returns the copy saved and the older
+    copies deleted. The schema stays the backup's: the diary migrates it when it starts, and
+    undoing an upgrade needs it left as it was (README "Undo an upgrade").
     """
     backup_revision(backup_file)
     saved = None
@@ -137,7 +144,7 @@ def restore(backup_file: Path, database: Path, *, force: bool = False) -> Path |
             stamp = datetime.now(timezone.utc)
             # Not named like a dated backup, so pruning a backup folder never deletes it.
             saved, _ = backup(database, database.with_name(
-                f"{database.name}.before-restore-{stamp:%Y%m%d-%H%M%S}"))
+                f"{database.name}{BEFORE_RESTORE}{stamp:%Y%m%d-%H%M%S}"))
     source = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
     target = sqlite3.connect(database)
     try:
@@ -146,4 +153,5 @@ def restore(backup_file: Path, database: Path, *, force: bool = False) -> Path |
     finally:
         source.close()
         target.close()
-    return saved
+    removed = prune(database.parent, f"{database.name}{BEFORE_RESTORE}*", keep) if saved else []
+    return saved, removed

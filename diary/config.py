@@ -2,20 +2,55 @@
 
 Settings come only from environment variables prefixed ``DIARY_``. The README table is checked
 against ``SETTINGS`` by a test, so a setting cannot go undocumented. Parsers are strict: a typo in a
-boolean stops the app at start rather than silently meaning "off".
+boolean stops the app at start rather than silently meaning "off", and so does a misspelled name
+(``DIARY_HTTP`` for ``DIARY_HTTPS``), which would otherwise leave the real setting at its default.
+
+What stops the start is a ``StartupError``: one line saying what to do, and an exit status of its
+own (sysexits.h numbers) on which the README's systemd unit stops restarting.
 """
 
+import difflib
 import os
+import pwd
 import re
 import secrets
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-class SettingError(ValueError):
-    """A setting's value cannot be used; the message names the variable."""
+
+class StartupError(Exception):
+    """The diary cannot start; the message says what to do, in one line."""
+
+    exit_status = 1
+
+
+class SettingError(StartupError, ValueError):
+    """A setting's name or value cannot be used; the message names the variable."""
+
+    exit_status = 78  # EX_CONFIG
+
+
+class FolderError(StartupError):
+    """A folder or file the diary needs cannot be created or written."""
+
+    exit_status = 73  # EX_CANTCREAT
+
+
+@contextmanager
+def one_line_on_startup_error():
+    """A StartupError ends the process with its one line on stderr and its own exit status."""
+    try:
+        yield
+    except StartupError as error:
+        print(f"The diary cannot start: {error}", file=sys.stderr, flush=True)
+        raise SystemExit(error.exit_status) from None
 
 
 def parse_bool(name: str, raw: str) -> bool:
@@ -68,6 +103,27 @@ def parse_host_names(name: str, raw: str) -> list[str]:
     return names
 
 
+def parse_database_url(name: str, raw: str) -> str:
+    """A URL SQLAlchemy understands, or "" for the SQLite file in the instance folder."""
+    value = raw.strip()
+    if value:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise SettingError(f"{name} must be a database URL like "
+                               f"postgresql+psycopg://user:password@host/dbname, not {raw!r}") from None
+    return value
+
+
+def parse_bind(name: str, raw: str) -> str:
+    """``host:port`` (gunicorn's form), or ``unix:/path`` for a socket."""
+    value = raw.strip()
+    host, _, port = value.rpartition(":")
+    if not value.startswith("unix:") and not (host and port.isdigit() and int(port) < 65536):
+        raise SettingError(f"{name} must be host:port like 127.0.0.1:8000, not {raw!r}")
+    return value
+
+
 def parse_choice(*choices: str) -> Callable[[str, str], str]:
     def parse(name: str, raw: str) -> str:
         value = raw.strip().lower()
@@ -114,7 +170,7 @@ SETTINGS = (
             "Default: `instance/` in the checkout. Must be writable by the user running the diary."),
     Setting("DIARY_DATABASE_URL", "DATABASE_URL", "",
             "Database URL. Default: a SQLite file `diary.sqlite3` in the instance folder. "
-            "For PostgreSQL: `postgresql+psycopg://user:password@host/dbname`."),
+            "For PostgreSQL: `postgresql+psycopg://user:password@host/dbname`.", parse_database_url),
     Setting("DIARY_SECRET_KEY", "SECRET_KEY", "",
             "Signs sessions and CSRF tokens. Default: generated once into `instance/secret_key` "
             "(mode 0600). `DIARY_SECRET_KEY_FILE` reads it from a file instead."),
@@ -126,7 +182,7 @@ SETTINGS = (
             parse_choice("debug", "info", "warning", "error")),
     Setting("DIARY_BIND", "BIND", "127.0.0.1:8000",
             "Where the production server (gunicorn) listens, as `host:port`. Keep it on 127.0.0.1 "
-            "behind a reverse proxy."),
+            "behind a reverse proxy.", parse_bind),
     Setting("DIARY_WORKERS", "WORKERS", "2",
             "Number of gunicorn worker processes; each serves one request at a time. "
             "2 suits a 1-CPU, 1 GB server.", parse_count(1)),
@@ -155,8 +211,26 @@ SETTINGS = (
 )
 
 
+# DIARY_* names that are read but are not app.config settings.
+OTHER_NAMES = (
+    "DIARY_SECRET_KEY_FILE",  # an alternative to DIARY_SECRET_KEY (read_secret_key)
+    "DIARY_TEST_DATABASE_URL",  # read by the test suite only (tests/databases.py)
+)
+KNOWN_NAMES = tuple(setting.name for setting in SETTINGS) + OTHER_NAMES
+
+
+def check_names(environ: dict) -> None:
+    """Stop at a DIARY_* variable that is no setting, naming the closest real one."""
+    for name in sorted(environ):
+        if name.startswith("DIARY_") and name not in KNOWN_NAMES:
+            closest = difflib.get_close_matches(name, KNOWN_NAMES, n=1, cutoff=0)[0]
+            raise SettingError(f"{name} is not a setting of the diary; did you mean {closest}? "
+                               "(README \"Settings\" lists them all)")
+
+
 def setting_value(name: str, environ: dict):
     """One setting, parsed; for code that runs before the app exists (gunicorn.conf.py)."""
+    check_names(environ)
     setting = next(setting for setting in SETTINGS if setting.name == name)
     return setting.parse(setting.name, environ.get(setting.name, setting.default))
 
@@ -172,16 +246,41 @@ def read_secret_key(environ: dict, instance_path: str) -> str:
         except OSError as error:
             raise SettingError(f"DIARY_SECRET_KEY_FILE cannot be read: {error}") from None
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        # Created with mode 0600 from the start, so the key is never readable by others.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            # Created with mode 0600 from the start, so the key is never readable by others.
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+        return path.read_text().strip()
+    except PermissionError:
+        user = user_name()
+        raise FolderError(f"{path} cannot be {'read' if path.exists() else 'created'} by user "
+                          f"{user}: chown it (chown -R {user}: {instance_path})") from None
+
+
+def user_name() -> str:
+    """Who runs the diary (not $USER, which runuser and sudo may leave as root's)."""
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def prepare_instance_folder(instance_path: str) -> None:
+    """Create the instance folder (mode 0700) and make sure this user can write in it."""
+    user = user_name()
+    try:
+        os.makedirs(instance_path, mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise FolderError(f"the instance folder {instance_path} cannot be created by user {user} "
+                          f"({error.strerror}): create it with `install -d -o {user} -m 700 "
+                          f"{instance_path}` or set DIARY_INSTANCE_PATH") from None
+    if not os.access(instance_path, os.W_OK | os.X_OK):
+        raise FolderError(f"the instance folder {instance_path} is not writable by user {user}: "
+                          f"chown it (chown -R {user}: {instance_path})")
 
 
 def load_settings(environ: dict, instance_path: str) -> dict:
     """Parse every setting from ``environ`` into app.config keys."""
+    check_names(environ)
     config = {}
     for setting in SETTINGS:
         raw = environ.get(setting.name, setting.default)

@@ -6,19 +6,41 @@ and secure_delete, so that deleted rows are overwritten rather than left in free
 """
 
 import logging
+import os
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from diary import versions  # noqa: F401  registers the data-version listeners on every session
+from diary.config import FolderError, StartupError, one_line_on_startup_error, user_name
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class NewerDatabaseError(StartupError):
+    """The database was migrated by a newer release than the code now checked out."""
+
+    exit_status = 65  # EX_DATAERR
+
+
+class AlembicChatter(logging.Filter):
+    """Drops the two lines Alembic logs on every connection; they tell a self-hoster nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(("Context impl", "Will assume"))
+
+
+logging.getLogger("alembic.runtime.migration").addFilter(AlembicChatter())
 
 
 def make_engine(url: str) -> Engine:
@@ -83,16 +105,59 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return config
 
 
+def known_revision(engine: Engine, revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config(engine)).get_revision(revision) is not None
+    except (ResolutionError, CommandError):  # alembic's two ways of saying "unknown revision"
+        return False
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())
+
+
+def head_revisions(engine: Engine) -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+
+
+def check_sqlite_file(engine: Engine) -> None:
+    """A SQLite file (or the folder it will be created in) that this user cannot write."""
+    if engine.url.get_backend_name() != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    database = Path(engine.url.database).absolute()
+    user = user_name()
+    if not database.parent.is_dir():
+        raise FolderError(f"the database's folder {database.parent} does not exist: create it "
+                          f"(install -d -o {user} -m 700 {database.parent}) or fix DIARY_DATABASE_URL")
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            raise FolderError(f"the database file {path} is not writable by user {user}: "
+                              f"chown it (chown {user}: {path})")
+    if not os.access(database.parent, os.W_OK | os.X_OK):
+        raise FolderError(f"the database's folder {database.parent} is not writable by user {user} "
+                          f"(SQLite writes its journal beside the file): chown it "
+                          f"(chown {user}: {database.parent})")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply pending migrations (idempotent)."""
+    """Apply pending migrations (idempotent); refuse a database from a newer release."""
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
+    check_sqlite_file(engine)
+    newer = sorted(rev for rev in current_revisions(engine) if not known_revision(engine, rev))
+    if newer:
+        raise NewerDatabaseError(
+            f"the database has schema {newer[0]}, from a newer release of the diary than this "
+            "checkout: restore the backup taken before the upgrade (README \"Undo an upgrade\") "
+            "or check out the newer release again")
     command.upgrade(alembic_config(engine), revision)
 
 
 @click.command("migrate")
 def migrate_command():
     """Apply pending database migrations (safe to run at every start)."""
-    upgrade(get_engine())
+    with one_line_on_startup_error():
+        upgrade(get_engine())
     click.echo("Database is up to date.")
 
 

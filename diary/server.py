@@ -1,6 +1,7 @@
 """Running as a service: the log format, trusting a reverse proxy and host names, the health check.
 
-Logs are one readable line each on stdout (systemd's journal keeps them). They name patients by id
+Logs are one readable line each on stdout under gunicorn (systemd's journal keeps them), and on
+stderr for commands (``flask --app wsgi admin ...``), whose stdout carries only their results. They name patients by id
 only and never carry form bodies, passwords or diary answers: SQLAlchemy's statement log would
 print every value written, so it is held at WARNING whatever the log level, and engines hide SQL
 parameters in error messages (diary.db). Nor do they carry the secret part of a link: every line
@@ -21,6 +22,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from diary.db import get_engine
 from diary.errors import render_error
+from diary.notices import notice_untrusted_proxy
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Loggers that would write diary answers or form values into the log at INFO or DEBUG.
@@ -51,16 +53,22 @@ def log_config(level: str) -> dict:
 
 def configure_logging(app: Flask) -> None:
     # Under gunicorn the root logger is already set up from log_config; basicConfig then does nothing.
-    logging.basicConfig(stream=sys.stdout, level=app.config["LOG_LEVEL"], format=LOG_FORMAT)
+    # Otherwise this is a command (or `flask run`): its stdout is for its results, for scripts.
+    logging.basicConfig(stream=sys.stderr, level=app.config["LOG_LEVEL"], format=LOG_FORMAT)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def trust_proxies(app: Flask) -> None:
-    """Believe X-Forwarded-For/-Proto/-Host from exactly the configured number of proxies."""
+    """Believe X-Forwarded-For/-Proto/-Host from exactly the configured number of proxies.
+
+    With none configured, a request that came through a proxy anyway is noticed (diary.notices).
+    """
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    else:
+        app.before_request(notice_untrusted_proxy)
 
 
 # Always allowed: `make run` and the health check on the server itself. (IPv6 [::1] cannot be

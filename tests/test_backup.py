@@ -3,6 +3,7 @@
 import os
 import sqlite3
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -181,3 +182,48 @@ def test_postgresql_is_pointed_to_pg_dump(make_app, tmp_path, command):
     result = app.test_cli_runner().invoke(args=["admin", command, str(tmp_path / "x.sqlite3")])
     assert result.exit_code == 1 and "pg_dump" in result.output
     assert not (tmp_path / "x.sqlite3").exists()
+
+
+@sqlite_only
+def test_restore_keeps_only_the_newest_copies_of_replaced_data(admin, app, saved_backup):
+    database = database_of(app)
+    stale = [f"{database}.before-restore-2020010{day}-000000" for day in (1, 2, 3)]
+    for path in stale:
+        with open(path, "w") as file:
+            file.write("older replaced data")
+    make_patient(app, "bob@example.com", "Bob")
+    result = admin("restore", str(saved_backup), "--force", "--keep", "2")
+    assert result.exit_code == 0, result.output
+    kept = sorted(str(path) for path in Path(database).parent.glob("*.before-restore-*"))
+    assert kept[0] == stale[-1] and len(kept) == 2  # the oldest two are gone, the new copy stays
+    assert emails_in(kept[1]) == ["alice@example.com", "bob@example.com"]
+    for path in stale[:2]:
+        assert f"Deleted the older saved data {path}." in result.output
+
+
+@sqlite_only
+def test_restore_on_the_same_server_keeps_patients_logged_in(app, as_alice, admin, saved_backup):
+    # README: the secret key is not in the backup; restored here, the sessions it knew go on.
+    make_patient(app, "bob@example.com", "Bob")
+    assert admin("restore", str(saved_backup), "--force").exit_code == 0
+    assert as_alice.get("/today").status_code == 200
+
+
+@sqlite_only
+def test_restore_on_another_server_logs_everyone_out(as_alice, saved_backup, tmp_path, migrated_database):
+    # README: another server has its own secret key, so every patient logs in again there.
+    database = tmp_path / "elsewhere" / "diary.sqlite3"
+    database.parent.mkdir()
+    database.write_bytes(migrated_database.read_bytes())
+    own_key = {key: value for key, value in TEST_CONFIG.items() if key != "SECRET_KEY"}
+    elsewhere = create_app({**own_key, "DATABASE_URL": f"sqlite:///{database}"},
+                           instance_path=str(database.parent))  # generates its own secret_key
+    try:
+        assert elsewhere.test_cli_runner().invoke(args=["admin", "restore", str(saved_backup)]).exit_code == 0
+        moved = elsewhere.test_client()
+        moved.set_cookie("session", as_alice.get_cookie("session").value)
+        assert moved.get("/today").status_code == 302  # to the login page
+        login = moved.post("/login", data={"email": "alice@example.com", "password": PASSWORD})
+        assert login.location == "/today"
+    finally:
+        elsewhere.extensions["diary_engine"].dispose()

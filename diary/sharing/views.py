@@ -23,6 +23,7 @@ from diary.fields import When
 from diary.forms import FormReader
 from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
+from diary.notices import notice_share_link_from_request
 from diary.questionnaires.queries import all_answered
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, importing, links
@@ -45,6 +46,8 @@ def public_base() -> str:
 
 def public_url(token: str) -> str:
     """The link a clinician opens."""
+    if not current_app.config.get("PUBLIC_URL"):
+        notice_share_link_from_request()
     return f"{public_base()}{url_for('sharing.shared', token=token)}"
 
 
