@@ -47,8 +47,8 @@ def environment(tmp_path):
 
 
 class Server:
-    def __init__(self, env, log_path: Path):
-        self.env, self.log_path = env, log_path
+    def __init__(self, env, log_path: Path, checkout: Path = ROOT):
+        self.env, self.log_path, self.checkout = env, log_path, checkout
         self.url = f"http://{env['DIARY_BIND']}"
         self.process = None
 
@@ -58,7 +58,7 @@ class Server:
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
                 [BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=self.checkout, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = started + START_TIMEOUT
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.log_path.read_text()}"
@@ -88,10 +88,10 @@ def server(environment, tmp_path):
     server.kill()
 
 
-def admin(env, *args) -> str:
+def admin(env, *args, checkout: Path = ROOT, input: str | None = None) -> str:
     """An admin command exactly as README gives it: flask --app wsgi admin ..."""
-    result = subprocess.run([BIN / "flask", "--app", "wsgi", "admin", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run([BIN / "flask", "--app", "wsgi", "admin", *args], cwd=checkout, env=env,
+                            capture_output=True, text=True, timeout=60, input=input)
     assert result.returncode == 0, result.stderr + result.stdout
     return result.stdout
 
