@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from diary.config import user_name
+
 BACKUP_PREFIX, BACKUP_SUFFIX = "diary-", ".sqlite3"
 BEFORE_RESTORE = ".before-restore-"  # then a UTC time: the data a restore replaced, beside the database
 POSTGRESQL_ADVICE = (
@@ -59,18 +61,27 @@ def backup(database: Path, target: Path, *, keep: int | None = None) -> tuple[Pa
     if target.is_dir():
         target = target / backup_name(datetime.now(timezone.utc))
     elif keep is not None:
-        raise BackupError("--keep needs a folder as the backup path, so dated backups can be kept apart.")
+        raise BackupError("--keep needs a folder as the backup path, so dated backups can be kept "
+                          f"apart; {target} is not one (to make it: install -d -m 700 {target}).")
     if target.exists():
         raise BackupError(f"{target} already exists; a backup never overwrites a file.")
     partial = target.with_name(target.name + ".partial")
-    # Created 0600 before SQLite opens it: the copy holds health data.
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    try:
+        # Created 0600 before SQLite opens it: the copy holds health data.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    except OSError as error:
+        raise BackupError(f"{target} cannot be written ({error.strerror}): check that its folder "
+                          f"exists and user {user_name()} may write in it.") from None
     source = sqlite3.connect(f"file:{database}?mode=rw", uri=True)
     copy = sqlite3.connect(partial)
     try:
         source.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         check_integrity(copy, "The new backup")
+    except sqlite3.Error as error:  # a full disk, most likely; nothing half-written is left
+        copy.close()
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"The backup to {target} failed: {error}.") from None
     except BaseException:
         copy.close()
         partial.unlink(missing_ok=True)

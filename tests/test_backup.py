@@ -227,3 +227,17 @@ def test_restore_on_another_server_logs_everyone_out(as_alice, saved_backup, tmp
         assert login.location == "/today"
     finally:
         elsewhere.extensions["diary_engine"].dispose()
+
+
+@sqlite_only
+@pytest.mark.parametrize("where, keep, message", [
+    ("missing/copy.sqlite3", (), "cannot be written (No such file or directory): check that its folder exists"),
+    ("missing", ("--keep", "14"), "is not one (to make it: install -d -m 700"),
+])
+def test_a_backup_that_cannot_be_written_fails_in_one_line(admin, alice, tmp_path, where, keep, message):
+    # What cron's line relays to the journal: exit status 1 and this one line, never a traceback.
+    result = admin("backup", str(tmp_path / where), *keep)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output.startswith("Error: ") and message in result.output
+    assert len(result.output.splitlines()) == 1
+    assert not (tmp_path / "missing").exists()

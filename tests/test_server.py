@@ -1,11 +1,16 @@
 """Running as a service: the health check, trusting a reverse proxy, and what the log may hold."""
 
 import logging
+import re
+from pathlib import Path
 
 import pytest
 from flask import request
 
 from tests.conftest import PASSWORD
+from tests.html import parse
+
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def test_health_answers_ok_without_a_login(client):
@@ -101,3 +106,26 @@ def test_a_failed_login_is_logged_without_the_email(client, alice, debug_log):
     client.post("/login", data={"email": alice.email, "password": "not " + PASSWORD})
     failures = [record.getMessage() for record in debug_log.records if "Failed login" in record.getMessage()]
     assert failures == ["Failed login from 127.0.0.1"]
+
+
+@pytest.mark.parametrize("nginx_host, status", [
+    ("$http_host", 302),  # README's nginx example: the port survives, the form is accepted
+    ("$host", 400),  # the port dropped: the form's same-site check fails ("This form has expired")
+])
+def test_forms_work_behind_nginx_on_a_port_other_than_443(make_app, alice, nginx_host, status):
+    client = make_app(TRUSTED_PROXIES=1, WTF_CSRF_ENABLED=True).test_client()
+    browser_address = "diary.example.org:8443"
+    sent_host = browser_address if nginx_host == "$http_host" else "diary.example.org"
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": sent_host,
+               "X-Forwarded-For": "203.0.113.7", "Referer": f"https://{browser_address}/login"}
+    page = parse(client.get("/login", headers=proxied))
+    token = page.find("input", {"name": "csrf_token"})["value"]
+    response = client.post("/login", headers=proxied, data={
+        "email": alice.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == status
+
+
+def test_the_readme_nginx_example_passes_the_port_on():
+    nginx = README.read_text().split("```nginx", 1)[1].split("```", 1)[0]
+    passed = dict(re.findall(r"proxy_set_header (\S+) (\S+);", nginx))
+    assert passed["Host"] == passed["X-Forwarded-Host"] == "$http_host"
