@@ -21,6 +21,7 @@ from tests.test_selfhosting import BIN, ROOT, Browser, Server, admin, free_port
 
 README = ROOT / "README.md"
 PASSWORD = "a phrase only Dana knows"
+NOT_THE_APP = (".git", ".venv", "instance", "test-artifacts", "__pycache__", ".pytest_cache")
 GIT_IDENTITY = ["-c", "user.name=Release manager", "-c", "user.email=releases@example.org"]
 
 NEW_MIGRATION = '''"""upgrade probe: a table only the new release knows
@@ -117,12 +118,15 @@ class Machine:
 def releases(tmp_path):
     """An upstream repository with this checkout as release 1, and the server's clone of it."""
     upstream = tmp_path / "upstream"
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file():
-            (upstream / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, upstream / name)
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                            cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode == 0:  # this checkout's files as they are now, committed or not
+        for name in filter(None, listed.stdout.split("\0")):
+            if (ROOT / name).is_file():
+                (upstream / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(ROOT / name, upstream / name)
+    else:  # not a git checkout (an unpacked archive)
+        shutil.copytree(ROOT, upstream, ignore=shutil.ignore_patterns(*NOT_THE_APP))
     git(upstream, "init", "-q", "-b", "main")
     git(upstream, "add", "-A")
     git(upstream, "commit", "-q", "-m", "release 1")
