@@ -11,6 +11,9 @@ defaults let a patient who mistypes a few times through and stop a script.
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits.errors import ConfigurationError
+
+from diary.config import SettingError
 
 # app.config key -> default. Syntax: the `limits` package's "N per period".
 LIMITS = {
@@ -65,4 +68,9 @@ def init_app(app: Flask) -> None:
     # One Limiter serves every app of the process (its decorators are module-level); each app
     # decides for itself whether limits apply.
     app.config.setdefault("RATELIMIT_ENABLED", True)
-    limiter.init_app(app)
+    try:
+        limiter.init_app(app)
+    except ConfigurationError as error:  # an unknown scheme, or its client library missing
+        raise SettingError(f"DIARY_RATELIMIT_STORAGE_URL cannot be used ({error}): use memory://, "
+                           "or redis://host:6379 or memcached://host:11211 with its client "
+                           "library installed") from None

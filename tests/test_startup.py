@@ -57,6 +57,7 @@ def test_a_misspelled_setting_stops_the_start_naming_the_real_one(tmp_path, comm
     ("DIARY_WORKERS", "two", "DIARY_WORKERS must be a whole number, not 'two'"),
     ("DIARY_BIND", "8000", "DIARY_BIND must be host:port like 127.0.0.1:8000, not '8000'"),
     ("DIARY_DATABASE_URL", "/var/lib/diary/diary.sqlite3", "DIARY_DATABASE_URL must be a database URL"),
+    ("DIARY_RATELIMIT_STORAGE_URL", "memroy://", "DIARY_RATELIMIT_STORAGE_URL cannot be used"),
 ])
 def test_a_bad_value_stops_the_start_in_one_line(tmp_path, command, name, raw, message):
     result = run(command, environment(tmp_path / "instance", **{name: raw}))
