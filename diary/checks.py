@@ -30,8 +30,11 @@ def settings_problems(config: dict) -> list[str]:
                         "DIARY_TRUSTED_PROXIES is 0: every patient shares the proxy's address for "
                         "the login limits. Set DIARY_TRUSTED_PROXIES=1.")
     if config["HTTPS"] and not config["PUBLIC_URL"]:
+        # Without either, only loopback host names are allowed (diary.server).
+        refused = ("" if config.get("TRUSTED_HOST_NAMES") else
+                   ", and with DIARY_TRUSTED_HOSTS unset too every request for your domain gets a 400 page")
         problems.append("DIARY_PUBLIC_URL is not set: share links are built from each request's "
-                        "address. Set DIARY_PUBLIC_URL=https://your.domain.")
+                        f"address{refused}. Set DIARY_PUBLIC_URL=https://your.domain.")
     if config["PUBLIC_URL"].startswith("https://") and not config["HTTPS"]:
         problems.append("DIARY_PUBLIC_URL is https:// but DIARY_HTTPS is off: login cookies are not "
                         "marked Secure and no HSTS is sent. Set DIARY_HTTPS=true.")

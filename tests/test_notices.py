@@ -87,7 +87,7 @@ def test_a_recorded_notice_is_not_shown_once_the_setting_is_fixed(make_app, clie
 @pytest.fixture
 def behind_https(make_app, alice):
     """The diary as README's first set-up had it: HTTPS on, DIARY_PUBLIC_URL forgotten."""
-    app = make_app(HTTPS=True, TRUSTED_PROXIES=1)
+    app = make_app(HTTPS=True, TRUSTED_PROXIES=1, TRUSTED_HOST_NAMES=["diary.example.org"])
     client = app.test_client()
     https = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "diary.example.org"}
     client.post("/login", data={"email": alice.email, "password": PASSWORD}, headers=https)

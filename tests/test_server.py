@@ -113,7 +113,8 @@ def test_a_failed_login_is_logged_without_the_email(client, alice, debug_log):
     ("$host", 400),  # the port dropped: the form's same-site check fails ("This form has expired")
 ])
 def test_forms_work_behind_nginx_on_a_port_other_than_443(make_app, alice, nginx_host, status):
-    client = make_app(TRUSTED_PROXIES=1, WTF_CSRF_ENABLED=True).test_client()
+    client = make_app(TRUSTED_PROXIES=1, WTF_CSRF_ENABLED=True,
+                      PUBLIC_URL="https://diary.example.org:8443").test_client()
     browser_address = "diary.example.org:8443"
     sent_host = browser_address if nginx_host == "$http_host" else "diary.example.org"
     proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": sent_host,
