@@ -97,6 +97,14 @@ def test_an_instance_folder_that_cannot_be_created_says_how_to_create_it(tmp_pat
     assert "install -d" in one_line(result)
 
 
+def test_a_sqlite_file_in_a_missing_folder_says_which_folder(tmp_path):
+    missing = tmp_path / "no-such-folder"
+    result = run(SERVER, environment(tmp_path / "instance",
+                                     DIARY_DATABASE_URL=f"sqlite:///{missing}/diary.sqlite3"))
+    assert result.returncode == EXIT_CANTCREAT
+    assert f"the database's folder {missing} does not exist: create it" in one_line(result)
+
+
 def test_a_database_from_a_newer_release_stops_the_server_and_points_to_the_undo_steps(tmp_path):
     env = environment(tmp_path / "instance")
     assert run([str(BIN / "flask"), "--app", "wsgi", "migrate"], env).returncode == 0
