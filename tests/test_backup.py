@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from diary import create_app
+from diary.db import make_engine, upgrade
 from tests.conftest import PASSWORD, TEST_CONFIG, make_patient, sqlite_only
 
 
@@ -202,11 +203,28 @@ def test_restore_keeps_only_the_newest_copies_of_replaced_data(admin, app, saved
 
 
 @sqlite_only
-def test_restore_on_the_same_server_keeps_patients_logged_in(app, as_alice, admin, saved_backup):
-    # README: the secret key is not in the backup; restored here, the sessions it knew go on.
-    make_patient(app, "bob@example.com", "Bob")
-    assert admin("restore", str(saved_backup), "--force").exit_code == 0
-    assert as_alice.get("/today").status_code == 200
+def test_a_backup_from_before_session_secrets_ends_sessions_when_the_diary_starts(
+        app, as_alice, tmp_path, migrated_database):
+    # README: a restore ends every session. A backup older than per-account session secrets
+    # (migration 0008) keeps its schema at restore (for undoing an upgrade); the migration at
+    # start then gives every account a new secret.
+    older = tmp_path / "older.sqlite3"
+    engine = make_engine(f"sqlite:///{older}")
+    upgrade(engine, "0007")
+    engine.dispose()
+    with sqlite3.connect(older) as connection:  # Alice's account as that schema had it
+        connection.execute("ATTACH DATABASE ? AS live", (database_of(app),))
+        columns = [row[1] for row in connection.execute("PRAGMA main.table_info(patient)")]
+        shared = [name for name in columns if name != "session_version"]
+        connection.execute(f"INSERT INTO main.patient ({', '.join(shared)}, session_version) "
+                           f"SELECT {', '.join(shared)}, 0 FROM live.patient")
+    connection.close()
+    assert emails_in(older) == ["alice@example.com"]
+    result = app.test_cli_runner().invoke(args=["admin", "restore", str(older), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "schema 0007" in result.output and "Every session ends when the diary starts" in result.output
+    upgrade(app.extensions["diary_engine"])  # what starting the diary does
+    assert as_alice.get("/today").status_code == 302
 
 
 @sqlite_only

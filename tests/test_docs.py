@@ -47,4 +47,4 @@ def test_cron_is_installed_and_a_failed_backup_is_reported():
 
 def test_the_backup_section_says_what_a_restore_does_to_sessions():
     text = " ".join(self_hosting().split())
-    assert "not the secret key" in text and "stay logged in" in text and "logs in again" in text
+    assert "not the secret key" in text and "a restore ends every session" in text
