@@ -37,6 +37,7 @@ PUBLIC_ROUTES = {
     "/trends/how",  # how the before/after analysis works: the same text for everyone
     "/sw.js",  # the service worker: caches only versioned static files
     "/offline",  # the page shown with no network: no patient data
+    "/fhir/CodeSystem/pain-diary",  # the diary's own FHIR codes, named in every export: no patient data
 }
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

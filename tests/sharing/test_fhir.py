@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from fhir.resources.R4B.codesystem import CodeSystem
 from sqlmodel import select
 
 from diary.db import get_session
@@ -289,6 +290,18 @@ def test_every_own_code_is_defined_with_its_meaning_and_recall_in_the_bundle(bun
     assert enjoyment["property"] == [{"code": "recall", "valueString": enjoyment["property"][0]["valueString"]}]
     assert "the last 24 hours" in enjoyment["property"][0]["valueString"]
     assert ".invalid" not in json.dumps(bundle)
+
+
+def test_the_diary_serves_its_code_system_at_the_url_every_export_names(kim):
+    client, _ = kim
+    [in_bundle] = of_type(export(client), "CodeSystem")
+    response = client.application.test_client().get("/fhir/CodeSystem/pain-diary")  # no login
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/fhir+json"
+    served = json.loads(response.data)
+    CodeSystem.model_validate(served)
+    assert problems(served, CODES) == []
+    assert served["url"] == in_bundle["url"] == CODES and served["concept"] == in_bundle["concept"]
+    assert "Kim" not in response.get_data(as_text=True)
 
 
 def test_every_resource_has_a_short_narrative(bundle):

@@ -20,11 +20,15 @@ from diary.questionnaires.scoring import Answered
 from diary.sharing.fhir.diary_days import add_diary_days
 from diary.sharing.fhir.infusions import add_series
 from diary.sharing.fhir.medicines import add_medicines
-from diary.sharing.fhir.resources import Export
+from diary.sharing.fhir.resources import Export, narrative
 from diary.sharing.fhir.terminology import (
-    MEASURES, SNOMED, SNOMED_THERAPIES, choice_key, coding,
+    CODE_SYSTEM_PATH, MEASURES, SNOMED, SNOMED_THERAPIES, choice_key, coding,
 )
 from diary.trends.history import History
+
+CODE_SYSTEM_SUMMARY = (f"The pain diary's own measures ({len(MEASURES)} codes), each with its meaning "
+                       "and recall.")
+
 
 
 def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_url: str,
@@ -51,10 +55,19 @@ def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_u
 
 
 def add_code_system(export: Export) -> None:
-    export.add(
-        "CodeSystem", export.id("code-system"),
-        f"The pain diary's own measures ({len(MEASURES)} codes), each with its meaning and recall.",
-        url=export.code_system_url, name="PainDiaryMeasures", title="Pain diary measures",
+    export.add("CodeSystem", export.id("code-system"), CODE_SYSTEM_SUMMARY,
+               **code_system_elements(export.code_system_url))
+
+
+def code_system(base_url: str) -> dict:
+    """The CodeSystem alone, as the diary serves it at its URL (no patient data in it)."""
+    return {"resourceType": "CodeSystem", "id": "pain-diary", "text": narrative(CODE_SYSTEM_SUMMARY),
+            **code_system_elements(base_url.rstrip("/") + CODE_SYSTEM_PATH)}
+
+
+def code_system_elements(url: str) -> dict:
+    return dict(
+        url=url, name="PainDiaryMeasures", title="Pain diary measures",
         status="active", content="complete", caseSensitive=True,
         description="Questions and answers of the pain diary that no standard code matches exactly.",
         property=[{"code": "recall", "description": "The period or moment the answer is about",

@@ -4,6 +4,7 @@ UTC offset, the narrative, and Observations the daily diary and the infusions bo
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -40,19 +41,17 @@ class Export:
     def reference(resource_id: str) -> dict:
         return {"reference": f"urn:uuid:{resource_id}"}
 
-    @property
+    @cached_property
     def subject(self) -> dict:
+        """The patient, as every resource refers to them (named once: thousands refer)."""
         return self.reference(self.id())
 
     def add(self, resource_type: str, resource_id: str, summary: str, **elements) -> str:
         """Add a resource with a one-line narrative (what a person reads); returns its id.
         Elements left empty are left out: FHIR allows no empty lists or objects."""
         elements = {name: value for name, value in elements.items() if value not in (None, [], {})}
-        self.resources.append({
-            "resourceType": resource_type, "id": resource_id,
-            "text": {"status": "generated",
-                     "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(summary, quote=False)}</p></div>'},
-            **elements})
+        self.resources.append({"resourceType": resource_type, "id": resource_id,
+                               "text": narrative(summary), **elements})
         return resource_id
 
     def diary_coding(self, code: str) -> dict:
@@ -66,6 +65,11 @@ class Export:
         zone = ZoneInfo(self.time_zone)
         instant = datetime.combine(day, start, tzinfo=zone).astimezone(timezone.utc) + after
         return instant.astimezone(zone).isoformat(timespec="seconds")
+
+
+def narrative(summary: str) -> dict:
+    return {"status": "generated",
+            "div": f'<div xmlns="http://www.w3.org/1999/xhtml"><p>{escape(summary, quote=False)}</p></div>'}
 
 
 def side_effect_observation(export: Export, resource_id: str, symptom: str, severity: int,
