@@ -7,7 +7,7 @@ What a receiver gets (README, "FHIR export", says the same for people):
   meaning and recall, so every code in the Bundle can be read.
 - The daily diary (diary_days), the ketamine series and infusions (infusions), the medicines
   (medicines), other therapies as Procedures, and the PHQ-9 and GAD-7 panels
-  (diary.questionnaires.fhir) with the narrative every resource here has.
+  (diary.questionnaires.fhir).
 Every resource has a short narrative. Built from the plain History; validated in the tests with
 fhir.resources (R4B) and FHIR.js (R4).
 """
@@ -28,7 +28,6 @@ from diary.trends.history import History
 
 CODE_SYSTEM_SUMMARY = (f"The pain diary's own measures ({len(MEASURES)} codes), each with its meaning "
                        "and recall.")
-
 
 
 def fhir_bundle(patient_key: int, display_name: str, history: History, *, base_url: str,
