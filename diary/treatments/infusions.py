@@ -24,6 +24,7 @@ from diary.treatments.forms import (
 bp = Blueprint("infusions", __name__, url_prefix="/treatments")
 
 LATER_PAINS = ("pain_2h", "pain_24h")
+PROPOSED_FROM_LAST_TIME = ("dose_mg", "duration_min", "weight_kg")
 
 
 def patient_now() -> datetime:
@@ -46,10 +47,25 @@ def proposal(series: InfusionSeries, now: datetime) -> dict[str, str]:
     if last is not None:
         if last.start_time <= now.time():
             values["start_time"] = f"{last.start_time:%H:%M}"
-        for name in ("dose_mg", "duration_min", "weight_kg"):
+        for name in PROPOSED_FROM_LAST_TIME:
             if getattr(last, name) is not None:
                 values[name] = plain_number(getattr(last, name))
     return values
+
+
+def saved_message(infusion, noun: str, now: datetime) -> str:
+    """Says what is still to add only when something is, and where the patient will find it."""
+    saved = f"The {noun} of {infusion.day:%A %-d %B} is saved."
+    missing = [words for name, words in (("pain_2h", "2 hours"), ("pain_24h", "24 hours"))
+               if getattr(infusion, name) is None]
+    if not missing:
+        return saved
+    started = datetime.combine(infusion.day, infusion.start_time)
+    if now - started <= queries.LATER_PAIN_ASKED_FOR:
+        where = "later: the Log today page will remind you."
+    else:
+        where = "from this series page."
+    return f"{saved} You can add the pain {' and '.join(missing)} after {where}"
 
 
 @bp.route("/infusions/new")
@@ -69,9 +85,10 @@ def start():
 def new(series_id: int):
     series = owned_or_404(InfusionSeries, series_id)
     others = [s for s, _ in queries.series_with_infusions(current_user.id) if s.id != series.id]
+    values = proposal(series, patient_now())
     return render_template("treatments/infusion_form.html", **form_context(
-        series, infusion=None, values=proposal(series, patient_now()), errors={},
-        other_series=others))
+        series, infusion=None, values=values, errors={}, other_series=others,
+        filled_in=any(name in values for name in PROPOSED_FROM_LAST_TIME)))
 
 
 @bp.route("/series/<int:series_id>/infusions", methods=("POST",))
@@ -84,8 +101,7 @@ def create(series_id: int):
         return render_template("treatments/infusion_form.html", **form_context(
             series, infusion=None, values=request.form, errors=reader.errors, other_series=[])), 422
     infusion = queries.save_infusion(series, infusion_input)
-    flash(f"The {treatment_noun(series.route)} of {infusion.day:%A %-d %B} is saved. You can add the pain 2 hours and "
-          "24 hours after later: the Log today page will remind you.", "success")
+    flash(saved_message(infusion, treatment_noun(series.route), patient_now()), "success")
     return redirect(url_for("series.show", series_id=series.id, _anchor=f"infusion-{infusion.id}"))
 
 

@@ -152,6 +152,9 @@ RECENT_WITHOUT_LATER_PAIN = (
     .order_by(INFUSION.day, INFUSION.start_time))
 
 
+LATER_PAIN_ASKED_FOR = timedelta(hours=48)  # after the start; then only the series page asks
+
+
 def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[Row]:
     """Recent infusions whose 2 h or 24 h pain is due and missing, each with its series' route.
 
@@ -165,7 +168,7 @@ def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[Row]:
         elapsed = now - datetime.combine(infusion.day, infusion.start_time)
         missing_2h = infusion.pain_2h is None and elapsed >= timedelta(hours=2)
         missing_24h = infusion.pain_24h is None and elapsed >= timedelta(hours=24)
-        if (missing_2h or missing_24h) and elapsed <= timedelta(hours=48):
+        if (missing_2h or missing_24h) and elapsed <= LATER_PAIN_ASKED_FOR:
             due.append(infusion)
     return due
 

@@ -5,7 +5,7 @@ Infusion views are in diary.treatments.infusions; they share this blueprint.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -42,9 +42,17 @@ def acute_change(infusion: Infusion) -> AcuteChange:
     return AcuteChange(change(infusion.pain_after), change(infusion.pain_2h), change(infusion.pain_24h))
 
 
-def pgic_due(infusions: list[Infusion], today: date) -> bool:
-    """The after window of the series (PGIC_AFTER_DAYS after its last infusion) has passed."""
-    return bool(infusions) and today > infusions[-1].day + timedelta(days=PGIC_AFTER_DAYS)
+def pgic_due(infusions: list[Infusion], today: date, time_zone: str) -> bool:
+    """The after window of the series (PGIC_AFTER_DAYS after its last infusion) has passed, and
+    no infusion was entered today: a past series entered after the fact may have more to come."""
+    if not infusions or today <= infusions[-1].day + timedelta(days=PGIC_AFTER_DAYS):
+        return False
+    return all(today_in(time_zone, aware(infusion.created_at)) < today for infusion in infusions)
+
+
+def aware(moment: datetime) -> datetime:
+    """A stored UTC instant (SQLite hands it back without its time zone)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def series_form_context(**context) -> dict:
@@ -85,7 +93,7 @@ def render_series(series: InfusionSeries, values, errors, status: int = 200):
         "treatments/series.html", series=series, infusions=infusions,
         changes={infusion.id: acute_change(infusion) for infusion in infusions},
         side_effects=queries.side_effects_of([infusion.id for infusion in infusions]),
-        pgic_choices=PGIC, pgic_due=pgic_due(infusions, today) or bool(errors),
+        pgic_choices=PGIC, pgic_due=pgic_due(infusions, today, current_user.time_zone) or bool(errors),
         after_days=PGIC_AFTER_DAYS, noun=treatment_noun(series.route), values=values,
         errors=errors), status
 
