@@ -13,10 +13,7 @@ from flask_login import current_user
 from diary import remembered_markup
 from diary.days import available_time_zones
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
-
-
-def long_day(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+from diary.trends.display import day_text as long_day
 
 
 def short_day(day: date) -> str:

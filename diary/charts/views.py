@@ -20,7 +20,9 @@ from diary.forms import FormReader
 from diary.history import analysed_history, derived, history_key
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.treatments.forms import CHOICE_NAMES
-from diary.trends.display import change_text, mean_text, percent_text, points_text, share_text
+from diary.trends.display import (
+    change_text, mean_text, percent_text, points_text, share_points_text, share_text,
+)
 from diary.trends.durability import trailing_mean
 from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
 from diary.trends.windows import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
@@ -82,7 +84,7 @@ def series_noun(series) -> str:
 
 
 # How numbers are written on the pages: rounding lives in diary.trends.display only.
-for _filter in (mean_text, change_text, percent_text, share_text, points_text):
+for _filter in (mean_text, change_text, percent_text, share_text, points_text, share_points_text):
     bp.add_app_template_filter(_filter)
 
 

@@ -7,6 +7,7 @@ only looks days up. A series without infusions has no span and so no analysis ye
 from dataclasses import dataclass
 from datetime import date
 
+from diary.trends.display import day_text
 from diary.trends.durability import Durability, durability
 from diary.trends.history import History, SeriesRecord
 from diary.trends.infusions import InfusionChange, infusion_changes
@@ -41,7 +42,7 @@ class SeriesAnalysis:
     def provisional_text(self) -> str:
         if not self.provisional:
             return ""
-        return f"provisional: the after window ends on {self.after.end.isoformat()}"
+        return f"Provisional: the after window ends on {day_text(self.after.end)}"
 
     def measure(self, key: str) -> MeasureResult:
         return next(result for result in self.measures if result.measure.key == key)

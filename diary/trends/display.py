@@ -55,6 +55,16 @@ def share_text(value: Fraction | None) -> str:
     return "" if value is None else _write(value * 100, 0, signed=False) + " %"
 
 
+def share_points_text(value: Fraction | None) -> str:
+    """A change of a share (0..1) in whole percentage points: -3/14 -> "−21 percentage points"."""
+    return "" if value is None else _write(value * 100, 0, signed=True) + " percentage points"
+
+
+def day_text(day) -> str:
+    """A date in words, as every page and the printed report write it: "Wednesday 16 December 2026"."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
 def chart_number(value: Fraction | None, places: int = 2) -> float | None:
     """A value for a chart's axis: a float is fine there, it only places a point."""
     if value is None:

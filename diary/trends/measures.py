@@ -29,6 +29,9 @@ class Measure:
     higher_is_better: bool
     unit: str = ""  # shown after a mean: "" for 0-10 scores
     note: str = ""  # what the page says under the measure's name
+    # Mood, sleep and side-effect days change in points, never in percent: on a 0-10 scale a
+    # percent of a small before mean reads as a miracle (mood 1.4 -> 6.9 is "+394 %").
+    change_in_points: bool = False
 
 
 # In the order the page shows them. Only average pain gets a class (rule 9).
@@ -38,12 +41,13 @@ MEASURES = (
             note="Each day's score is the mean of the three; the validated PEG asks about the past "
                  "week, so this daily version is a guide, not the questionnaire itself."),
     Measure("pain_worst", "Worst pain", higher_is_better=False),
-    Measure("mood", "Mood", higher_is_better=True),
-    Measure("sleep_quality", "Sleep quality", higher_is_better=True),
+    Measure("mood", "Mood", higher_is_better=True, change_in_points=True),
+    Measure("sleep_quality", "Sleep quality", higher_is_better=True, change_in_points=True),
     Measure("mme", "Opioid use (MME/day)", higher_is_better=False, unit="MME/day",
             note="Days without a medication record are not counted."),
     Measure("side_effect_burden", "Days with a moderate or severe side effect",
-            higher_is_better=False, note="Out of the days you logged; \"other\" counts too."),
+            higher_is_better=False, note="Out of the days you logged; \"other\" counts too.",
+            change_in_points=True),
 )
 MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 

@@ -13,7 +13,8 @@
    p <= -50 "substantial", p <= -30 "moderate", p <= -10 "minimal", -10 < p < +10 "no meaningful
    change", p >= +10 "worse".
 10. The other measures (PEG daily version, worst pain, mood, sleep quality, MME/day, side-effect
-    burden) get means, change and percent but no class. For mood and sleep quality higher is
+    burden) get means and change but no class. PEG, worst pain and MME/day also get a percent;
+    mood, sleep quality and side-effect burden change in points only (no percent, no "n/a"). For mood and sleep quality higher is
     better. MME: a day with an opioid without a CDC factor has no value; when that leaves a window
     without enough data the page says so instead of "not enough data".
 """
@@ -104,13 +105,13 @@ class MeasureResult:
     before: WindowMeasure
     after: WindowMeasure
     change: Fraction | None  # after - before, when both have a mean
-    percent: Fraction | None  # None when no change, or the before mean is 0 ("n/a")
+    percent: Fraction | None  # None when no change, the before mean is 0 ("n/a"), or in points
     result_class: str | None  # average pain only
 
     @property
     def percent_not_applicable(self) -> bool:
         """True when both means exist but the before mean is 0 (rule 7: "n/a")."""
-        return self.change is not None and self.percent is None
+        return self.change is not None and self.percent is None and not self.measure.change_in_points
 
     @property
     def direction(self) -> str | None:
@@ -132,7 +133,7 @@ def compare(measure: Measure, daily: DailyValues, before: Window, after: Window)
     change = percent = klass = None
     if before_m.enough and after_m.enough:
         change = after_m.mean - before_m.mean
-        if before_m.mean != 0:
+        if before_m.mean != 0 and not measure.change_in_points:
             percent = change / before_m.mean * 100
             if measure.key == "pain_avg":
                 klass = result_class(percent)

@@ -11,7 +11,7 @@
    series may serve as one series' after day and the next series' before day.
 4. Days after today stay in the window; they are simply not logged yet. While the after window
    has not ended (its last day is today or later) the result is provisional: "provisional: the
-   after window ends on <date>".
+   after window ends on <date in words>" (written "Provisional: ..." at the start of a line).
 """
 
 from dataclasses import dataclass

@@ -42,7 +42,7 @@ def test_not_enough_data_shows_no_number_and_says_how_many_days(app):
 def test_provisional_result_names_the_day_the_after_window_ends(app):
     page = card(app, one_series([8] * 14, [4] * 5, today=5))
     assert page.select_one(".provisional").strong.get_text() == (
-        "Provisional: the after window ends on 2026-01-15.")
+        "Provisional: the after window ends on Thursday 15 January 2026.")
 
 
 def test_mood_rising_is_better_and_pain_rising_is_worse(app):
@@ -50,7 +50,7 @@ def test_mood_rising_is_better_and_pain_rising_is_worse(app):
     entries = {when: replace(entry, mood=3 if when < day(0) else 7) for when, entry in source.entries.items()}
     page = card(app, replace(source, entries=entries))
     assert page.select_one(".result-class").strong.get_text() == "Worse (+50 %)"
-    assert measure_text(page, "Mood").endswith("+4.0 (+133 %), better")
+    assert measure_text(page, "Mood").endswith("+4.0 points, better")  # no "+133 %" on a 0-10 scale
 
 
 def test_mme_without_a_factor_says_why_there_is_no_number(app):

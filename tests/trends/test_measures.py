@@ -91,3 +91,19 @@ def test_side_effect_burden_is_the_share_of_logged_days_with_a_moderate_or_sever
     assert burden.before.mean == Fraction(3, 14) and burden.before.logged == 14
     assert burden.after.mean == 1 and burden.after.logged == 7
     assert burden.direction == "worse"
+
+
+def test_mood_sleep_and_side_effect_days_change_in_points_with_no_percent():
+    """On 0-10 scales a percent of a small before mean misleads (+394 % mood): points only."""
+    before = [{"pain": 6, "mood": 1, "sleep_quality": 2, "side_effects": {"nausea": 2}}] * 7
+    before += [{"pain": 6, "mood": 2, "sleep_quality": 2}] * 7
+    after = [{"pain": 3, "mood": 7, "sleep_quality": 8}] * 14
+    result = analyse(history(entries=around(before, after), all_series=[series(1, 0)])).series[0]
+    for key, change in (("mood", Fraction(11, 2)), ("sleep_quality", 6),
+                        ("side_effect_burden", Fraction(-1, 2))):
+        measure = result.measure(key)
+        assert measure.measure.change_in_points
+        assert (measure.change, measure.percent, measure.percent_not_applicable) == (change, None, False)
+    for key in ("pain_avg", "peg", "pain_worst", "mme"):
+        assert not result.measure(key).measure.change_in_points
+    assert result.pain.percent == -50

@@ -62,7 +62,7 @@ def test_a_series_without_infusions_waits_and_has_no_windows():
 def test_after_window_still_running_is_provisional_and_says_when_it_ends():
     result = analyse(history(today=5, all_series=[series(1, 0)])).series[0]
     assert result.provisional
-    assert result.provisional_text == "provisional: the after window ends on 2026-01-15"
+    assert result.provisional_text == "Provisional: the after window ends on Thursday 15 January 2026"
 
 
 def test_provisional_up_to_and_including_the_last_window_day_then_final():
