@@ -48,10 +48,11 @@ def load_history(patient: User) -> History:
             details[entry_id][symptom] = detail
     entries = {
         row.day: DayEntry(day=row.day, pain_avg=row.pain_avg, side_effects=side_effects.get(row.id, {}),
-                          side_effect_details=details.get(row.id, {}),
+                          side_effect_details=details.get(row.id, {}), notes=row.notes or "",
                           **{name: getattr(row, name) for name in SCORES})
         for row in session.execute(
-            select(Entry.id, Entry.day, Entry.pain_avg, *(getattr(Entry, name) for name in SCORES))
+            select(Entry.id, Entry.day, Entry.pain_avg, Entry.notes,
+                   *(getattr(Entry, name) for name in SCORES))
             .where(Entry.patient_id == patient.id).order_by(Entry.day))}
 
     infusion_effects: dict[int, list[SideEffectRecord]] = defaultdict(list)
@@ -67,18 +68,18 @@ def load_history(patient: User) -> History:
     for row in session.execute(
             select(Infusion.id, Infusion.series_id, Infusion.day, Infusion.dose_mg, Infusion.pain_before,
                    Infusion.pain_after, Infusion.pain_2h, Infusion.pain_24h, Infusion.start_time,
-                   Infusion.duration_min, Infusion.weight_kg)
+                   Infusion.duration_min, Infusion.weight_kg, Infusion.notes)
             .join(InfusionSeries).where(InfusionSeries.patient_id == patient.id)
             .order_by(Infusion.day, Infusion.start_time, Infusion.id)):
         infusions[row.series_id].append(InfusionRecord(
             id=row.id, day=row.day, dose_mg=row.dose_mg, pain_before=row.pain_before,
             pain_after=row.pain_after, pain_2h=row.pain_2h, pain_24h=row.pain_24h,
             start_time=row.start_time, duration_min=row.duration_min, weight_kg=row.weight_kg,
-            side_effects=tuple(infusion_effects[row.id])))
+            side_effects=tuple(infusion_effects[row.id]), notes=row.notes or ""))
     series = [
         SeriesRecord(id=row.id, name=row.name, route=row.route_other or CHOICE_NAMES["route"][row.route],
                      condition=row.condition_other or CHOICE_NAMES["condition"][row.condition],
-                     infusions=tuple(infusions[row.id]), pgic=row.pgic)
+                     infusions=tuple(infusions[row.id]), pgic=row.pgic, notes=row.notes or "")
         for row in session.exec(select(InfusionSeries).where(InfusionSeries.patient_id == patient.id))]
     # Ordered by first infusion; a series without infusions comes last, in the order it was added.
     series.sort(key=lambda record: (record.first_day is None, record.first_day or date.min, record.id))

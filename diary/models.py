@@ -8,7 +8,7 @@ import secrets
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from diary import days
@@ -176,6 +176,8 @@ class ShareLink(SQLModel, table=True):
     period_end: date | None = None
     last_opened_at: datetime | None = None
     open_count: int = Field(default=0)
+    # The patient's notes are private unless the patient chose to show them with this link.
+    include_notes: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 # Treatments: ketamine series and their infusions, medications with daily use, other therapies.

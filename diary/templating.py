@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(static_url)
     app.add_template_global(page_url)
     app.add_template_global(time_zone_options)
-    app.add_template_filter(long_day)
+    app.add_template_filter(long_day, "long_day")
     app.add_template_filter(short_day)
     app.add_template_filter(short_datetime)
     app.add_template_global(SEVERITY_NAMES, "severity_names")

@@ -1,65 +1,26 @@
-"""The four trend charts as plain plotly figure dicts, built from analysis results. Pure.
+"""The timeline, before/after and series-compared charts as plain plotly figure dicts, built
+from analysis results. Pure. The side-effect chart is in diary.charts.side_effect_chart; what all
+charts share (colours, phone rules, ticks, panels) in diary.charts.layout.
 
 Figures are plain ``{"data", "layout", "config"}`` dicts serialised with ``json``: building them
 through ``plotly.graph_objects`` validates every property and embeds a large default template,
 about ten times slower (ENVIRONMENT.md). Tests check these dicts with plotly.graph_objects.
-
-Phone rules for every figure: no information only on hover (a tap shows a point's label), the
-legend below the plot, no mode bar, no drag-zoom that would trap the page's scrolling, and a
-size that follows the page (``responsive``).
 """
 
 from datetime import date, timedelta
 from fractions import Fraction
 
-from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
+from diary.charts.layout import (
+    COLOURS, DARK_COLOURS, LEGEND_ROW_PX, SERIES_COLOURS, TICKS_PX, axis, base_layout, date_ticks,
+    figure, iso, panel_title, plain, stacked_panels,
+)
 from diary.trends.analysis import Trends
 from diary.trends.display import chart_number, mean_text, percent_text
 from diary.trends.durability import trailing_mean
 from diary.trends.history import History
 
-# Okabe-Ito colours: told apart with the common colour-vision deficiencies.
-COLOURS = {"pain": "#56B4E9", "mean": "#0072B2", "mood": "#009E73", "mme": "#D55E00",
-           "infusion": "#CC79A7", "therapy": "#56B4E9", "band": "rgba(230,159,0,0.18)",
-           "before": "#999999", "after": "#0072B2"}
-SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-SEVERITY_SYMBOLS = {1: "circle-open", 2: "circle", 3: "diamond"}  # shape, not colour alone
-SEVERITY_SIZES = {1: 8, 2: 11, 3: 14}
-
-CONFIG = {"displayModeBar": False, "responsive": True, "scrollZoom": False,
-          "doubleClick": False, "showTips": False}
 COMPARED_FROM, COMPARED_TO = -14, 90  # days around each series' first infusion
-
-
-def plain(text: str) -> str:
-    """The patient's own words in a plotly label: its pseudo-HTML (<b>, <a href>) must not apply."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _iso(day: date) -> str:
-    return day.isoformat()
-
-
-def _axis(**more) -> dict:
-    return {"fixedrange": True, "automargin": True, "gridcolor": "rgba(128,128,128,0.25)",
-            "zeroline": False, **more}
-
-
-def _layout(height: int, **more) -> dict:
-    return {
-        "height": height, "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
-        "hovermode": "closest", "dragmode": False,
-        # Below everything, in the figure's own space: it never covers data or tick labels.
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "yref": "container", "y": 0,
-                   "yanchor": "bottom"},
-        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "font": {"size": 14, "family": "system-ui, sans-serif"},
-        "hoverlabel": {"namelength": -1}, **more,
-    }
-
-
-def figure(data: list, layout: dict) -> dict:
-    return {"data": data, "layout": layout, "config": CONFIG}
+PANEL_PX = {"pain": 200, "mood": 120, "mme": 120}  # the timeline's panels, each readable alone
 
 
 def rolling_pain(history_pain: dict[date, Fraction], days: list[date]) -> list[Fraction | None]:
@@ -93,14 +54,28 @@ def band_labels(bands, first: date, last: date) -> list[dict]:
                 rows[row].append((left, left + width))
                 labels.append({"xref": "x", "yref": "paper", "showarrow": False, "y": 1,
                                "yanchor": "bottom", "yshift": BAND_ROW_PX * row, "xanchor": "left",
-                               "x": _iso(first + timedelta(days=max(left, -1))),
+                               "x": iso(first + timedelta(days=max(left, -1))),
                                "text": plain(text), "font": {"size": 12}})
                 break
     return labels
 
 
+def has_opioids(history: History, first: date, last: date) -> bool:
+    """Any opioid in the range: a day with MME/day above 0, or one without a CDC factor (None)."""
+    return any(first <= day <= last and (total is None or total > 0)
+               for day, total in history.mme.items())
+
+
+def _line(days: list[date], values: dict, places: int | None = None) -> list:
+    """One value per day, None where nothing was logged, so the line breaks there."""
+    return [None if day not in values else (int(values[day]) if places is None
+                                            else chart_number(values[day], places))
+            for day in days]
+
+
 def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
-    """Daily pain, its 7-day mean, series bands, infusions and therapies; mood and MME/day below."""
+    """Daily pain, its 7-day mean, series bands, infusions and therapies; below, mood, and
+    opioid use (MME/day) when any opioid was taken in the range."""
     days = _days(first, last)
     pain = trends.daily["pain_avg"].values
     mood = trends.daily["mood"].values
@@ -108,44 +83,48 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
     logged = [day for day in days if day in pain]
     data = [
         {"type": "scatter", "mode": "markers", "name": "Pain each day", "xaxis": "x", "yaxis": "y",
-         "x": [_iso(day) for day in logged], "y": [int(pain[day]) for day in logged],
-         "marker": {"color": COLOURS["pain"], "size": 6, "opacity": 0.6},
+         "x": [iso(day) for day in logged], "y": [int(pain[day]) for day in logged],
+         "marker": {"color": COLOURS["pain"], "size": 6},
          "hovertemplate": "%{x|%a %-d %b %Y}: pain %{y}<extra></extra>"},
         {"type": "scatter", "mode": "lines", "name": "7-day mean", "xaxis": "x", "yaxis": "y",
-         "x": [_iso(day) for day in days],
+         "x": [iso(day) for day in days],
          "y": [chart_number(value, 1) for value in rolling_pain(pain, days)],
          "line": {"color": COLOURS["mean"], "width": 3}, "connectgaps": False,
          "hovertemplate": "%{x|%a %-d %b %Y}: 7-day mean %{y:.1f}<extra></extra>"},
     ]
+    dark = [[1, "line.color", DARK_COLOURS["mean"]]]
     infusions = [(item.name, infusion.day) for item in history.series for infusion in item.infusions
                  if first <= infusion.day <= last]
     if infusions:
         data.append({"type": "scatter", "mode": "markers", "name": "Infusion", "xaxis": "x",
-                     "yaxis": "y", "x": [_iso(day) for _, day in infusions],
+                     "yaxis": "y", "x": [iso(day) for _, day in infusions],
                      "y": [10.6] * len(infusions), "text": [plain(name) for name, _ in infusions],
                      "marker": {"symbol": "triangle-down", "size": 11, "color": COLOURS["infusion"]},
                      "hovertemplate": "%{x|%-d %b %Y}: infusion (%{text})<extra></extra>"})
     therapies = [therapy for therapy in history.therapies if first <= therapy.day <= last]
     if therapies:
         data.append({"type": "scatter", "mode": "markers", "name": "Other therapy", "xaxis": "x",
-                     "yaxis": "y", "x": [_iso(therapy.day) for therapy in therapies],
+                     "yaxis": "y", "x": [iso(therapy.day) for therapy in therapies],
                      "y": [-0.6] * len(therapies),
                      "text": [plain(therapy.kind) for therapy in therapies],
                      "marker": {"symbol": "line-ns-open", "size": 12, "color": COLOURS["therapy"],
                                 "line": {"width": 2}},
                      "hovertemplate": "%{x|%-d %b %Y}: %{text}<extra></extra>"})
-    mood_days = [day for day in days if day in mood]
-    data.append({"type": "scatter", "mode": "lines+markers", "name": "Mood (higher is better)",
-                 "xaxis": "x", "yaxis": "y2", "x": [_iso(day) for day in mood_days],
-                 "y": [int(mood[day]) for day in mood_days],
-                 "marker": {"size": 5, "color": COLOURS["mood"]}, "line": {"width": 1},
+    panels = [("pain", PANEL_PX["pain"]), ("mood", PANEL_PX["mood"])]
+    # The panel titles name mood and opioids: they need no legend entry.
+    data.append({"type": "scatter", "mode": "lines+markers", "name": "Mood", "showlegend": False,
+                 "xaxis": "x", "yaxis": "y2", "x": [iso(day) for day in days],
+                 "y": _line(days, mood), "connectgaps": False,
+                 "marker": {"size": 5, "color": COLOURS["mood"]}, "line": {"width": 1.5},
                  "hovertemplate": "%{x|%a %-d %b %Y}: mood %{y}<extra></extra>"})
-    mme_days = [day for day in days if day in mme]
-    data.append({"type": "scatter", "mode": "lines+markers", "name": "Opioids (MME/day)",
-                 "xaxis": "x", "yaxis": "y3", "x": [_iso(day) for day in mme_days],
-                 "y": [chart_number(mme[day], 1) for day in mme_days],
-                 "marker": {"size": 5, "color": COLOURS["mme"]}, "line": {"width": 1, "shape": "hv"},
-                 "hovertemplate": "%{x|%a %-d %b %Y}: %{y} MME/day<extra></extra>"})
+    if has_opioids(history, first, last):
+        panels.append(("mme", PANEL_PX["mme"]))
+        data.append({"type": "scatter", "mode": "lines+markers", "name": "Opioids (MME/day)",
+                     "showlegend": False, "xaxis": "x", "yaxis": "y3",
+                     "x": [iso(day) for day in days], "y": _line(days, mme, 1),
+                     "connectgaps": False, "marker": {"size": 5, "color": COLOURS["mme"]},
+                     "line": {"width": 1.5, "shape": "hv"},
+                     "hovertemplate": "%{x|%a %-d %b %Y}: %{y} MME/day<extra></extra>"})
     bands = [item for item in history.series
              if item.infusions and item.last_day >= first and item.first_day <= last]
     shapes = [{"type": "rect", "xref": "x", "yref": "paper", "layer": "below",
@@ -153,16 +132,22 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
                "x1": f"{item.last_day} 12:00",  # side of the span
                "y0": 0, "y1": 1, "fillcolor": COLOURS["band"], "line": {"width": 0}}
               for item in bands]
-    layout = _layout(
-        560, margin={"l": 8, "r": 8, "t": 8 + BAND_ROW_PX * BAND_ROWS, "b": 8}, shapes=shapes,
-        annotations=band_labels(bands, first, last),
-        xaxis=_axis(type="date", range=[_iso(first - timedelta(days=1)), _iso(last + timedelta(days=1))],
-                    anchor="y3"),
-        yaxis=_axis(domain=[0.48, 1], range=[-1, 11], title={"text": "Pain"}, dtick=2),
-        yaxis2=_axis(domain=[0.25, 0.43], range=[-0.5, 10.5], title={"text": "Mood"}, dtick=5),
-        yaxis3=_axis(domain=[0, 0.2], rangemode="tozero", title={"text": "MME"}),
-    )
-    return figure(data, layout)
+    top = 8 + BAND_ROW_PX * BAND_ROWS
+    bottom = TICKS_PX + 2 * LEGEND_ROW_PX + 8  # two legend rows on a phone
+    height, domains = stacked_panels(panels, top, bottom)
+    titles = {"pain": "Pain (0–10)", "mood": "Mood (0–10, higher is better)",
+              "mme": "Opioids (MME/day)"}
+    axes = {"pain": ("yaxis", axis(domain=domains["pain"], range=[-1, 11], dtick=2)),
+            "mood": ("yaxis2", axis(domain=domains["mood"], range=[-0.5, 10.5], dtick=5)),
+            "mme": ("yaxis3", axis(domain=domains.get("mme"), rangemode="tozero", nticks=4))}
+    bottom_axis = "y3" if "mme" in domains else "y2"
+    layout = base_layout(
+        height, margin={"l": 8, "r": 8, "t": top, "b": bottom}, shapes=shapes,
+        annotations=band_labels(bands, first, last) + [
+            panel_title(titles[name], domains[name][1]) for name, _ in panels],
+        xaxis=axis(anchor=bottom_axis, **date_ticks(first, last)),
+        **{key: settings for name, (key, settings) in axes.items() if name in domains})
+    return figure(data, layout, dark)
 
 
 def wrapped(name: str, width: int = 14) -> str:
@@ -209,10 +194,10 @@ def before_after(trends: Trends) -> dict:
             "textposition": "outside", "cliponaxis": False, "marker": {"color": colour},
             "hovertemplate": f"%{{x}}: {kind} %{{text}}<extra></extra>",
         })
-    layout = _layout(420, barmode="group",
-                     yaxis=_axis(range=[0, 11], dtick=2, title={"text": "Mean pain"}),
-                     xaxis=_axis(type="category", tickangle=0, tickfont={"size": 12}))
-    return figure(data, layout)
+    layout = base_layout(420, barmode="group",
+                     yaxis=axis(range=[0, 11], dtick=2, title={"text": "Mean pain"}),
+                     xaxis=axis(type="category", tickangle=0, tickfont={"size": 12}))
+    return figure(data, layout, [[1, "marker.color", DARK_COLOURS["after"]]])
 
 
 def series_compared(trends: Trends) -> dict:
@@ -230,46 +215,9 @@ def series_compared(trends: Trends) -> dict:
             "marker": {"size": 4}, "connectgaps": False,
             "hovertemplate": f"%{{fullData.name}}, day %{{x}}: pain %{{y}}<extra></extra>",
         })
-    layout = _layout(380, xaxis=_axis(range=[COMPARED_FROM - 1, COMPARED_TO + 1], dtick=14,
+    layout = base_layout(380, xaxis=axis(range=[COMPARED_FROM - 1, COMPARED_TO + 1], dtick=14,
                                       title={"text": "Days from the first infusion"}),
-                     yaxis=_axis(range=[-0.5, 10.5], dtick=2, title={"text": "Pain"}),
+                     yaxis=axis(range=[-0.5, 10.5], dtick=2, title={"text": "Pain"}),
                      shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": 0, "x1": 0,
                               "y0": 0, "y1": 1, "line": {"dash": "dot", "width": 1}}])
-    return figure(data, layout)
-
-
-def side_effect_points(result, history: History) -> list[tuple[date, str, int]]:
-    """(day, symptom, severity) for each side effect logged in a series' before window, its
-    infusion days or its after window."""
-    first, last = result.before.start, result.after.end
-    return [(day, symptom, severity) for day in sorted(history.entries) if first <= day <= last
-            for symptom, severity in sorted(history.entries[day].side_effects.items())]
-
-
-def side_effects(result, history: History) -> dict:
-    """Which side effects, how severe and on which days, around one series' infusions."""
-    points = side_effect_points(result, history)
-    symptoms = sorted({symptom for _, symptom, _ in points},
-                      key=lambda key: SIDE_EFFECT_NAMES.get(key, key))
-    data = []
-    for severity in (1, 2, 3):
-        chosen = [(day, symptom) for day, symptom, level in points if level == severity]
-        data.append({
-            "type": "scatter", "mode": "markers", "name": SEVERITY_NAMES[severity].capitalize(),
-            "x": [_iso(day) for day, _ in chosen],
-            "y": [SIDE_EFFECT_NAMES.get(symptom, symptom) for _, symptom in chosen],
-            "marker": {"symbol": SEVERITY_SYMBOLS[severity], "size": SEVERITY_SIZES[severity],
-                       "color": COLOURS["mme"], "line": {"width": 2, "color": COLOURS["mme"]}},
-            "hovertemplate": f"%{{x|%a %-d %b}}: %{{y}}, {SEVERITY_NAMES[severity]}<extra></extra>",
-        })
-    shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": _iso(infusion.day),
-               "x1": _iso(infusion.day), "y0": 0, "y1": 1,
-               "line": {"color": COLOURS["infusion"], "width": 2, "dash": "dot"}}
-              for infusion in result.series.infusions]
-    # A day's room either side, so a marker on the first or last day is drawn whole.
-    span = [_iso(result.before.start - timedelta(days=1)), _iso(result.after.end + timedelta(days=1))]
-    layout = _layout(150 + 36 * max(len(symptoms), 1), shapes=shapes,
-                     xaxis=_axis(type="date", range=span, tickformat="%-d %b"),
-                     yaxis=_axis(type="category", categoryorder="array",
-                                 categoryarray=[SIDE_EFFECT_NAMES.get(key, key) for key in symptoms]))
     return figure(data, layout)

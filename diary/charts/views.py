@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from diary.auth import account_row
-from diary.charts import figures
+from diary.charts import figures, side_effect_chart
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.history import analysed_history, derived, history_key
@@ -40,13 +40,14 @@ def patient_trends():
 
 
 def timeline_range(history, key: str):
+    """The range's days up to today, never starting before the diary does: a 50-day diary opens
+    on its 50 days, not on 90 of which 40 are empty."""
     days_back = RANGES[key][1]
-    logged = sorted(history.entries)
-    if days_back is None:
-        starts = logged[:1] + [item.first_day for item in history.series if item.infusions]
-        first = min(starts, default=history.today - timedelta(days=29))
-    else:
-        first = history.today - timedelta(days=days_back - 1)
+    starts = sorted(history.entries)[:1] + [item.first_day for item in history.series if item.infusions]
+    diary_start = min(starts, default=history.today - timedelta(days=29))
+    first = diary_start
+    if days_back is not None:
+        first = max(history.today - timedelta(days=days_back - 1), diary_start)
     return min(first, history.today), history.today
 
 
@@ -69,7 +70,7 @@ def chart_figure(name: str, history, trends) -> dict:
         return figures.series_compared(trends)
     if name == "side-effects":
         series_id = request.args.get("series", type=int)
-        return figures.side_effects(series_result_or_404(trends, series_id), history)
+        return side_effect_chart.side_effects(series_result_or_404(trends, series_id), history)
     abort(404)
 
 
@@ -140,8 +141,8 @@ def side_effects():
     history, trends = patient_trends()
     panels = []
     for result in trends.series:
-        points = figures.side_effect_points(result, history)
-        panels.append((result, points, figures.side_effects(result, history) if points else None))
+        points = side_effect_chart.side_effect_points(result, history)
+        panels.append((result, points, side_effect_chart.side_effects(result, history) if points else None))
     return render_template("trends/side_effects.html", trends=trends, panels=panels,
                            any_points=any(points for _, points, _ in panels))
 

@@ -23,13 +23,14 @@ def hash_token(token: str) -> str:
 
 
 def create_link(patient_id: int, label: str, expires_in_days: int,
-                period_start: date | None = None, period_end: date | None = None) -> tuple[ShareLink, str]:
+                period_start: date | None = None, period_end: date | None = None,
+                include_notes: bool = False) -> tuple[ShareLink, str]:
     """Store a new link and return it with its token (the only time the token exists)."""
     token = secrets.token_urlsafe(24)
     now = utcnow()
     link = ShareLink(patient_id=patient_id, label=label, token_hash=hash_token(token),
                      created_at=now, expires_at=now + min(timedelta(days=expires_in_days), MAX_EXPIRY),
-                     period_start=period_start, period_end=period_end)
+                     period_start=period_start, period_end=period_end, include_notes=include_notes)
     session = get_session()
     session.add(link)
     session.commit()

@@ -30,13 +30,14 @@ from diary.sharing import export, fhir, importing, links
 from diary.sharing.fhir.terminology import CODE_SYSTEM_PATH
 from diary.sharing.report import build_report, dose_range, restricted_to
 from diary.treatments.forms import CHOICE_NAMES
+from diary.trends.display import day_span_text
 
 bp = Blueprint("sharing", __name__)
 
 bp.add_app_template_filter(dose_range)
+bp.add_app_template_filter(day_span_text, "day_span")
 
 NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
-REPORT_CHART_HEIGHTS = {"timeline": 380, "before_after": 300}  # px
 
 
 def public_base() -> str:
@@ -65,7 +66,8 @@ def read_link_form(reader: FormReader, today: date):
     end = reader.day("period_end", "Last day", latest=today, required=False)
     if start and end and start > end:
         reader.fail("period_end", "Last day must be on or after the first day")
-    return label, int(days) if days else None, start, end
+    include_notes = reader.choice("include_notes", "Your notes", ["yes"], required=False) == "yes"
+    return label, int(days) if days else None, start, end, include_notes
 
 
 @bp.route("/share", methods=("GET", "POST"))
@@ -74,9 +76,9 @@ def index():
     values, errors, status = {"expires_in_days": "30"}, {}, 200
     if request.method == "POST":
         reader = FormReader(request.form)
-        label, days, start, end = read_link_form(reader, today_in(current_user.time_zone))
+        label, days, start, end, include_notes = read_link_form(reader, today_in(current_user.time_zone))
         if reader.ok:
-            link, token = links.create_link(current_user.id, label, days, start, end)
+            link, token = links.create_link(current_user.id, label, days, start, end, include_notes)
             session[NEW_LINK_KEY] = {"id": link.id, "token": token}
             return redirect(url_for("sharing.link", link_id=link.id))
         values, errors, status = request.form, reader.errors, 422
@@ -113,8 +115,10 @@ def revoke(link_id: int):
     return redirect(url_for("sharing.index"))
 
 
-def report_parts(patient, start: date | None = None, end: date | None = None):
-    """The report of the patient's diary between ``start`` and ``end``, its two charts and its body.
+def report_parts(patient, start: date | None = None, end: date | None = None,
+                 include_notes: bool = False):
+    """The report of the patient's diary between ``start`` and ``end``, its two charts and its body;
+    with the patient's notes only when ``include_notes``.
 
     Built once per version of the patient's data (diary.history): a clinician's link is often
     opened again and again, and each build analyses the whole period and draws three years of days.
@@ -124,13 +128,14 @@ def report_parts(patient, start: date | None = None, end: date | None = None):
 
     def build():
         history = restricted_to(cached_load(patient, key), start, end)
-        report = build_report(patient.display_name, history)
+        report = build_report(patient.display_name, history, CHOICE_NAMES["pgic"], include_notes)
         charts = report_charts(report)
-        body = render_template("sharing/_report_body.html", report=report, charts=charts,
-                               pgic_names=CHOICE_NAMES["pgic"])
+        body = render_template("sharing/_report_body.html", report=report, charts=charts)
         return report, charts, Markup(body)
 
-    return derived(key, ("report", patient.display_name, start, end), build)
+    # Everything the body depends on besides the history is in the key: the name, the period and
+    # whether notes are shown (two links of one patient may differ in each).
+    return derived(key, ("report", patient.display_name, start, end, include_notes), build)
 
 
 def report_charts(report) -> dict:
@@ -143,9 +148,6 @@ def report_charts(report) -> dict:
                                               max(days))
     if report.trends.series:
         charts["before_after"] = figures.before_after(report.trends)
-    for name, height in REPORT_CHART_HEIGHTS.items():
-        if name in charts:  # shorter than on the trends pages: both fit on the second A4 page
-            charts[name]["layout"]["height"] = height
     return charts
 
 
@@ -172,7 +174,8 @@ def shared(token: str):
     links.record_opening(share_link)
     patient = get_session().get(User, share_link.patient_id)
     response = make_response(render_report(
-        *report_parts(patient, share_link.period_start, share_link.period_end),
+        *report_parts(patient, share_link.period_start, share_link.period_end,
+                      share_link.include_notes),
         shared=True, link=share_link))
     return private(response)
 

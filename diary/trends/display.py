@@ -65,6 +65,17 @@ def day_text(day) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
+def day_span_text(first, last) -> str:
+    """Two days in short words: "3–17 Nov 2026", "28 Oct – 5 Nov 2026", "3 Nov 2026"."""
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+
+
 def chart_number(value: Fraction | None, places: int = 2) -> float | None:
     """A value for a chart's axis: a float is fine there, it only places a point."""
     if value is None:

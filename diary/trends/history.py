@@ -22,6 +22,7 @@ class DayEntry:
     sleep_quality: int | None = None
     side_effects: dict[str, int] = field(default_factory=dict)  # symptom -> severity 1..3
     side_effect_details: dict[str, str] = field(default_factory=dict)  # symptom -> patient's words
+    notes: str = ""  # the patient's own words; a report shows them only when the link says so
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class InfusionRecord:
     duration_min: int | None = None
     weight_kg: Decimal | None = None
     side_effects: tuple[SideEffectRecord, ...] = ()
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class SeriesRecord:
     condition: str = ""
     infusions: tuple[InfusionRecord, ...] = ()  # in day order
     pgic: str | None = None  # the patient's global impression of change, when given
+    notes: str = ""
 
     @property
     def first_day(self) -> date | None:

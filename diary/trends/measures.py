@@ -32,6 +32,11 @@ class Measure:
     # Mood, sleep and side-effect days change in points, never in percent: on a 0-10 scale a
     # percent of a small before mean reads as a miracle (mood 1.4 -> 6.9 is "+394 %").
     change_in_points: bool = False
+    short_label: str = ""  # in a table's narrow first column (the clinician report)
+
+    @property
+    def table_label(self) -> str:
+        return self.short_label or self.label
 
 
 # In the order the page shows them. Only average pain gets a class (rule 9).
@@ -39,7 +44,8 @@ MEASURES = (
     Measure("pain_avg", "Average pain", higher_is_better=False),
     Measure("peg", "PEG (pain, enjoyment, activity; daily version)", higher_is_better=False,
             note="Each day's score is the mean of the three; the validated PEG asks about the past "
-                 "week, so this daily version is a guide, not the questionnaire itself."),
+                 "week, so this daily version is a guide, not the questionnaire itself.",
+            short_label="PEG (daily version)"),
     Measure("pain_worst", "Worst pain", higher_is_better=False),
     Measure("mood", "Mood", higher_is_better=True, change_in_points=True),
     Measure("sleep_quality", "Sleep quality", higher_is_better=True, change_in_points=True),
@@ -47,7 +53,7 @@ MEASURES = (
             note="Days without a medication record are not counted."),
     Measure("side_effect_burden", "Days with a moderate or severe side effect",
             higher_is_better=False, note="Out of the days you logged; \"other\" counts too.",
-            change_in_points=True),
+            change_in_points=True, short_label="Side-effect days (moderate or severe)"),
 )
 MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 

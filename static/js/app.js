@@ -43,7 +43,11 @@
     });
     root.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
-      button.addEventListener("click", function () { window.print(); });
+      button.addEventListener("click", function () {
+        // Charts are drawn only when scrolled to (static/js/charts.js): draw them all first.
+        var charts = window.diaryCharts;
+        (charts ? charts.drawAll() : Promise.resolve()).then(function () { window.print(); });
+      });
     });
   }
 

@@ -27,7 +27,7 @@ def fixed_now(clock):
 def trace(client, name: str) -> dict:
     figure = json.loads(client.get(TIMELINE).get_data(as_text=True))
     return {point_x: point_y for item in figure["data"] if item["name"] == name
-            for point_x, point_y in zip(item["x"], item.get("y", []))}
+            for point_x, point_y in zip(item["x"], item.get("y", [])) if point_y is not None}
 
 
 def pain(client) -> dict:

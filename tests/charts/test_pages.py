@@ -37,21 +37,35 @@ def test_timeline_page_embeds_a_valid_figure_and_writes_every_number(app, as_ali
     assert figure["data"][0]["name"] == "Pain each day"
     assert figure["data"][0]["y"] == [7, 6, 5, 4, 5, 6, 7, 3, 2, 8]
     rows = parse(response).select(".numbers-table tbody tr")
-    assert len(rows) == 30
+    assert len(rows) == 10  # the diary's own 10 days, not 20 empty ones before them
     first_row = [cell.get_text(strip=True) for cell in rows[0].find_all(["th", "td"])]
     assert first_row == ["Tue 10 Mar 2026", "8", "5.0", "5", "–"]  # (6+7+3+2+8+4+5)/7 = 5
 
 
-def test_chart_pages_load_plotly_deferred_and_other_pages_do_not(app, as_alice, alice, clock):
+def test_chart_pages_leave_the_chart_library_to_charts_js_and_other_pages_do_not_name_it(
+        app, as_alice, alice, clock):
+    """Text and numbers first: the page itself never loads plotly; static/js/charts.js fetches
+    it when a chart is about to be seen."""
     clock.set("2026-03-10T09:00")
-    scripts = [tag["src"] for tag in parse(as_alice.get("/trends/timeline")).find_all("script", src=True)]
-    plotly = [src for src in scripts if "plotly-basic-4.1.1.min.js" in src]
-    assert plotly and parse(as_alice.get("/trends/timeline")).find("script", src=plotly[0]).has_attr("defer")
+    page = parse(as_alice.get("/trends/timeline"))
+    assert not [tag for tag in page.find_all("script", src=True) if "plotly" in tag["src"]]
+    charts = next(tag for tag in page.find_all("script", src=True) if "/js/charts.js" in tag["src"])
+    assert charts.has_attr("defer") and "plotly-basic-4.1.1.min.js" in charts["data-plotly"]
     assert not [tag for tag in parse(as_alice.get("/today")).find_all("script", src=True)
-                if "plotly" in tag["src"]]
+                if "plotly" in tag["src"] or "charts.js" in tag["src"]]
     # No inline script anywhere: only JSON data blocks.
     for tag in parse(as_alice.get("/trends/timeline")).find_all("script", src=False):
         assert tag["type"] == "application/json"
+
+
+def test_the_timeline_opens_on_a_short_diarys_own_days(app, as_alice, alice, clock):
+    """A 50-day diary opened on 90 days left 40 % of the chart empty."""
+    clock.set("2026-03-10T09:00", "Europe/London")
+    add_entries(app, alice, date(2026, 1, 20), [5] * 50)
+    page = parse(as_alice.get("/trends/timeline"))
+    assert len(page.select(".numbers-table tbody tr")) == 50
+    figure = embedded_figure(as_alice.get("/trends/timeline"), "chart-timeline")
+    assert figure["layout"]["xaxis"]["range"] == ["2026-01-19", "2026-03-11"]  # a day's room each side
 
 
 def test_little_data_gets_a_helpful_sentence(as_alice, clock):
@@ -79,7 +93,7 @@ def test_another_patient_sees_none_of_alices_data(app, client, auth, alice, char
     add_entries(app, alice, date(2026, 3, 1), [9] * 10)
     auth.login(charlie.email)
     figure = client.get("/trends/figures/timeline.json").get_json()
-    assert figure["data"][0]["x"] == [] and figure["data"][1]["y"] == [None] * 90  # the default range
+    assert figure["data"][0]["x"] == [] and figure["data"][1]["y"] == [None] * 30  # nothing logged: 30 days
     page = parse(client.get("/trends/timeline"))
     assert all(cell.get_text(strip=True) == "–" for cell in page.select(".numbers-table td"))
 
