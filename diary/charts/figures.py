@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from diary.charts.layout import (
+    DATE_RIGHT_PX,
     COLOURS, DARK_COLOURS, LEGEND_ROW_PX, SERIES_COLOURS, TICKS_PX, axis, base_layout, date_ticks,
     figure, iso, panel_title, plain, stacked_panels,
 )
@@ -142,7 +143,7 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
             "mme": ("yaxis3", axis(domain=domains.get("mme"), rangemode="tozero", nticks=4))}
     bottom_axis = "y3" if "mme" in domains else "y2"
     layout = base_layout(
-        height, margin={"l": 8, "r": 8, "t": top, "b": bottom}, shapes=shapes,
+        height, margin={"l": 8, "r": DATE_RIGHT_PX, "t": top, "b": bottom}, shapes=shapes,
         annotations=band_labels(bands, first, last) + [
             panel_title(titles[name], domains[name][1]) for name, _ in panels],
         xaxis=axis(anchor=bottom_axis, **date_ticks(first, last)),

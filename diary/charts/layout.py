@@ -24,6 +24,7 @@ PANEL_TITLE_PX = 24  # the row above a panel that holds its title
 PANEL_GAP_PX = 8
 TICKS_PX = 28  # the date tick labels under the bottom panel
 LEGEND_ROW_PX = 24
+DATE_RIGHT_PX = 28  # room for half of the last date label: plotly hides a label past the edge
 
 
 def plain(text: str) -> str:
@@ -62,18 +63,25 @@ def figure(data: list, layout: dict, dark: list | None = None) -> dict:
     return result
 
 
-TICK_STEPS = (1, 2, 3, 7, 14, 28, 56, 91, 182, 364)  # days between date ticks
-MOST_TICKS = 6  # what fits at 360 px without crowding
+TICK_STEPS = (1, 2, 3, 7, 14, 21, 28, 56, 91, 182, 273, 364)  # days between date ticks
+FEWEST_TICKS, MOST_TICKS = 4, 5  # 5 labels fit a 360 px phone's plot without touching
+LEFT_CLEAR = 0.08  # no tick this close to the left edge: its label would run into the y ticks
 
 
 def date_ticks(first: date, last: date) -> dict:
     """Axis settings with 4 to 6 date ticks, counted back from ``last`` (today, on the timeline),
     so a narrow phone never shows only two. Fewer only when there are fewer days."""
     span = (last - first).days
-    step = next((step for step in TICK_STEPS if span // step + 1 <= MOST_TICKS), TICK_STEPS[-1])
-    ticks = [last - timedelta(days=step * n) for n in range(span // step + 1)]
+    choices = []
+    for step in TICK_STEPS:
+        every = [last - timedelta(days=step * n) for n in range(span // step + 1)]
+        clear = [day for day in every if (day - first).days >= span * LEFT_CLEAR]
+        choices.append((step, clear if len(clear) >= FEWEST_TICKS else every))
+    step, ticks = next((choice for choice in choices
+                        if FEWEST_TICKS <= len(choice[1]) <= MOST_TICKS),
+                       next(choice for choice in choices if len(choice[1]) <= MOST_TICKS))
     return {"type": "date", "tickmode": "array", "tickvals": [iso(day) for day in reversed(ticks)],
-            "tickformat": "%b %Y" if step >= 91 else "%-d %b",
+            "tickformat": "%b %Y" if step >= 91 else "%-d %b", "tickfont": {"size": SMALL_FONT_PX},
             "range": [iso(first - timedelta(days=1)), iso(last + timedelta(days=1))]}
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from diary.charts.layout import (
+    DATE_RIGHT_PX,
     COLOURS, LEGEND_ROW_PX, SMALL_FONT_PX, TICKS_PX, axis, base_layout, date_ticks, figure, iso,
     plain,
 )
@@ -19,7 +20,8 @@ from diary.trends.history import History
 
 SEVERITY_SYMBOLS = {1: "circle-open", 2: "circle", 3: "diamond"}  # shape, not colour alone
 SEVERITY_SIZES = {1: 8, 2: 11, 3: 14}
-ROW_PX = 44  # a row: its name above, its marks below
+ROW_PX = 56  # a row: its name at the top, its marks below it
+MARK_AT = 0.15  # the marks sit below the middle of their row, clear of the name
 MIN_PLOT_PX = 120
 WHERE = {"diary": ("In the diary", COLOURS["mme"]), "infusion": ("At an infusion", COLOURS["infusion"])}
 
@@ -65,7 +67,7 @@ def side_effects(result: SeriesAnalysis, history: History) -> dict:
                 "type": "scatter", "mode": "markers",
                 "name": f"{label}: {SEVERITY_NAMES[severity]}",
                 "x": [iso(point.day) for point in chosen],
-                "y": [row_of[point.symptom] for point in chosen],
+                "y": [row_of[point.symptom] + MARK_AT for point in chosen],
                 "text": [plain(f"{name_of(point.symptom)}, {SEVERITY_NAMES[severity]}"
                                + (f", {point.detail}" if point.detail else "")) for point in chosen],
                 "marker": {"symbol": SEVERITY_SYMBOLS[severity], "size": SEVERITY_SIZES[severity],
@@ -76,21 +78,23 @@ def side_effects(result: SeriesAnalysis, history: History) -> dict:
                "x1": iso(change.infusion.day), "y0": 0, "y1": 1, "layer": "below",
                "line": {"color": COLOURS["infusion"], "width": 1, "dash": "dot"}}
               for change in result.infusions]
-    # Each name sits in the upper part of its row, above the row's marks (at the row's centre
-    # line, shifted down), starting at the plot's left edge.
-    names = [{"xref": "paper", "yref": "y", "x": 0, "xanchor": "left", "y": row,
-              "yanchor": "bottom", "yshift": 9, "showarrow": False, "text": plain(name_of(symptom)),
-              "font": {"size": SMALL_FONT_PX + 1}, "bgcolor": "rgba(0,0,0,0)"}
+    # Each name at the top of its row, from the plot's left edge; a thin line between rows.
+    names = [{"xref": "paper", "yref": "y", "x": 0, "xanchor": "left", "y": row - 0.5,
+              "yanchor": "top", "yshift": -1, "showarrow": False, "text": plain(name_of(symptom)),
+              "font": {"size": SMALL_FONT_PX + 1}}
              for symptom, row in row_of.items()]
+    shapes += [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": row + 0.5,
+                "y1": row + 0.5, "layer": "below", "line": {"color": "rgba(128,128,128,0.35)", "width": 1}}
+               for row in range(len(symptoms) - 1)]
     rows = max(len(symptoms), 1)
     plot_px = max(rows * ROW_PX, MIN_PLOT_PX)
     bottom = TICKS_PX + 2 * LEGEND_ROW_PX + 8
     ticks = date_ticks(result.before.start, result.after.end)
     layout = base_layout(
-        plot_px + 8 + bottom, margin={"l": 8, "r": 8, "t": 8, "b": bottom}, shapes=shapes,
+        plot_px + 8 + bottom, margin={"l": 8, "r": DATE_RIGHT_PX, "t": 8, "b": bottom}, shapes=shapes,
         annotations=names, showlegend=True,
         xaxis=axis(**ticks),
-        # Rows from the top, each ROW_PX high; the marks sit in the lower half of each row.
-        yaxis=axis(range=[rows - 0.35, -0.75], showticklabels=False, showgrid=False,
+        # Rows from the top, each ROW_PX high (row n spans n - 0.5 to n + 0.5).
+        yaxis=axis(range=[rows - 0.5, -0.5], showticklabels=False, showgrid=False,
                    tickvals=list(range(rows))))
     return figure(data, layout)

@@ -247,3 +247,32 @@ def database(live_server):
     database = Database(live_server.database_url)
     yield database
     database.engine.dispose()
+
+
+@dataclass
+class ClinicPatient:
+    """Six months of diary around two series (tests/browser/six_months.py) and a share link."""
+    patient: Patient
+    storage_state: dict
+    share_path: str  # /s/<token>: what the clinician opens
+
+
+@pytest.fixture(scope="package")
+def clinic_patient(browser, live_server, time_zone, database) -> ClinicPatient:
+    from tests.browser.six_months import add_six_months
+
+    patient = Patient(email=f"robin.{os.getpid()}@example.com", name="Robin")
+    context = browser.new_context(base_url=live_server.url, timezone_id=time_zone)
+    watch = watch_context(context)
+    page = context.new_page()
+    register_through_form(page, patient, touch=False)
+    add_six_months(database.engine, patient.email, today_in(time_zone))
+    page.goto("/share")
+    page.fill("#label", "Dr. Lin, pain clinic")
+    with page.expect_navigation():
+        page.click("button.button-primary")
+    share_path = "/s/" + page.input_value("#share-url").rsplit("/s/", 1)[1]
+    state = context.storage_state()
+    context.close()
+    assert watch.problems == []
+    return ClinicPatient(patient, state, share_path)
