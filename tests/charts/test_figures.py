@@ -10,7 +10,7 @@ from diary.charts import figures, side_effect_chart
 from diary.charts.layout import PAGE_BACKGROUNDS, date_ticks
 from diary.trends.analysis import analyse
 from diary.trends.history import (
-    DayEntry, History, InfusionRecord, InfusionSideEffectRecord, SeriesRecord, TherapyRecord,
+    DayEntry, History, InfusionRecord, SeriesRecord, SideEffectRecord, TherapyRecord,
 )
 
 from tests.trends.builders import day, history, pain_entries, series
@@ -94,8 +94,8 @@ def test_side_effects_by_severity_with_infusion_lines():
 
 
 def test_side_effects_of_infusions_are_in_the_chart_apart_from_the_diary():
-    effects = (InfusionSideEffectRecord("during", "dissociation", 3),
-               InfusionSideEffectRecord("during", "vision", 2))
+    effects = (SideEffectRecord("during", "dissociation", 3),
+               SideEffectRecord("during", "vision", 2))
     infused = SeriesRecord(1, "Spring", infusions=(InfusionRecord(1, day(0)),
                                                    InfusionRecord(2, day(2), side_effects=effects)))
     source = history(entries=pain_entries(-14, [8] * 14), all_series=[infused])

@@ -112,8 +112,8 @@ def test_medicines_therapies_and_both_kinds_of_side_effects_are_listed(responder
     assert table_rows(page.select_one("table.diary-side-effects")) == [["Nausea or vomiting", "14", "14"]]
     assert table_rows(page.select_one("table.infusion-side-effects")) == [
         ["Sun 15 Mar 2026", "1 of Spring series", "during", "Dissociation (severe)"],
-        ["Tue 17 Mar 2026", "2 of Spring series", "after", "Drowsiness or fatigue (mild)"],
         ["Tue 17 Mar 2026", "2 of Spring series", "during", "Blurred or double vision (moderate)"],
+        ["Tue 17 Mar 2026", "2 of Spring series", "after", "Drowsiness or fatigue (mild)"],
     ]
 
 
