@@ -3,13 +3,14 @@
 # make install - create .venv with the exact runtime versions (what a server needs)
 # make serve - the production server (gunicorn) on http://127.0.0.1:8000, see README "Self-hosting"
 # make bench - the benchmark (needs Debian's wrk); writes tests/benchmark/results/latest.md
+# make lighthouse - Lighthouse (mobile) on the chart pages and share view, median of 3 runs each
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # FHIR.js, the second validator of the FHIR export (npm, pinned by its lock file)
 FHIRJS := tests/sharing/fhirjs
 
-.PHONY: run test install serve bench
+.PHONY: run test install serve bench lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +46,6 @@ serve: $(VENV)/.runtime
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m tests.benchmark.run
+
+lighthouse: $(VENV)/.bench
+	$(BIN)/python -m tests.benchmark.lighthouse

@@ -5,7 +5,7 @@ ticks on a date axis. Charts draw when scrolled to, as a clinician or patient wo
 
 import pytest
 
-from tests.browser.pages import VIEWPORTS, screenshot
+from tests.browser.pages import SCREENSHOTS, VIEWPORTS, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -73,6 +73,8 @@ def test_chart_text_never_overlaps_and_panels_are_readable(contexts, clinic_pati
     ids = drawn_charts(page)
     assert ids, "the page has charts"
     screenshot(page, f"charts-{name}-{size}{'-dark' if dark else ''}")
+    page.locator(f"#{ids[0]}").screenshot(
+        path=str(SCREENSHOTS / f"chart-{ids[0]}-{size}{'-dark' if dark else ''}.png"))
     for chart_id in ids:
         found = page.eval_on_selector(f"#{chart_id}", TEXT_BOXES)
         assert found["count"] >= 5, chart_id  # the check saw the chart's text

@@ -3,7 +3,7 @@ newest first, each in one short line, then the days logged and the period (issue
 
 import pytest
 
-from tests.browser.pages import VIEWPORTS, check_page
+from tests.browser.pages import SCREENSHOTS, VIEWPORTS, check_page
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,8 @@ def test_the_first_screen_of_the_shared_report_answers_for_every_series(contexts
     assert found["spanBottom"] <= FIRST_SCREEN_PX
     texts = [line["text"] for line in found["lines"]]
     assert texts[0].startswith("Moderate improvement") or texts[0].startswith("Substantial improvement")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the first screen alone, as the README shows it
+    page.screenshot(path=str(SCREENSHOTS / f"report-first-screen-phone-360{'-dark' if dark else ''}.png"))
     problems = check_page(page, f"report-top-phone-360{'-dark' if dark else ''}")
     for problem in problems:
         print(problem)
