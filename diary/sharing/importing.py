@@ -4,16 +4,19 @@ The zip comes from outside, so it is read with care, in bounded memory and time:
 - every member's declared size, compression and flags are checked before anything is unpacked,
   so a zip bomb, an encrypted or an oddly compressed file is refused unopened (zipfile never
   unpacks more than a member declares, so the declared sizes bound the work);
-- each file is streamed record by record, a record at most ``RECORD_MAX`` characters, and rows are
-  written in batches of ``BATCH`` as they are read, in one transaction;
+- each file is streamed record by record, a record at most ``RECORD_MAX`` characters; checked
+  rows wait in a temporary file, in batches of ``BATCH``, and are written many per INSERT in one
+  short transaction once all of them passed;
 - every cell is checked by the field of the form that would have created it, and every row by
   the forms' rules across columns (diary.sharing.columns);
 - whatever is wrong (a damaged file, a bad cell) is an ``ImportProblem`` naming the file, and the
-  row and column where there is one; the transaction is rolled back, so nothing is stored.
+  row and column where there is one, and nothing is stored.
 """
 
 import csv
 import io
+import pickle
+import tempfile
 import zipfile
 import zlib
 
@@ -53,23 +56,19 @@ def import_zip(patient_id: int, upload, when: When) -> dict[str, int]:
     """Import the zip (a seekable binary file) into the (empty) account. Returns rows per table.
 
     ``when`` is the patient's wall-clock now: no imported day or infusion may lie after it.
+    Every row is checked first, and the checked rows kept in a temporary file; only then are
+    they written, in one short transaction, so another patient's save waits (the busy timeout)
+    for the writing alone, never for the reading and checking.
     """
     try:
         archive = zipfile.ZipFile(upload)
     except DAMAGED:
         raise ImportProblem("This is not a diary export: choose the .zip file the diary gave you.") from None
-    with archive:
+    with archive, tempfile.TemporaryFile() as spool:
         members = checked_members(archive)
-        session = get_session()
-        importer = Importer(session, archive, patient_id, when)
-        try:
-            for table in patient_tables():
-                importer.import_table(table, members[f"{table.name}.csv"])
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return {table: len(ids) for table, ids in importer.new_ids.items()}
+        Checker(archive, spool, when).check_all(members)
+        spool.seek(0)
+        return write_rows(get_session(), spool, patient_id)
 
 
 def checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
@@ -98,22 +97,27 @@ def checked_members(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
     return members
 
 
-class Importer:
-    """Writes the export's files in order (parents first), remembering each row's new id."""
+class Checker:
+    """Checks the export's files in order (parents first), spooling checked rows in batches."""
 
-    def __init__(self, session, archive: zipfile.ZipFile, patient_id: int, when: When):
-        self.session, self.archive, self.patient_id, self.when = session, archive, patient_id, when
-        self.new_ids: dict[str, dict[int, int]] = {}  # table -> number in the file -> new id
-        self.units: dict[int, str] = {}  # new medication id -> its unit, for its doses' amounts
+    def __init__(self, archive: zipfile.ZipFile, spool, when: When):
+        self.archive, self.spool, self.when = archive, spool, when
+        self.numbers: dict[str, set[int]] = {}  # table -> the row numbers its file holds
+        self.units: dict[int, str] = {}  # medication number -> its unit, for its doses' amounts
         self.rows_left = MAX_ROWS
 
-    def import_table(self, table: Table, info: zipfile.ZipInfo) -> None:
+    def check_all(self, members: dict[str, zipfile.ZipInfo]) -> None:
+        tables = patient_tables()
+        for position, table in enumerate(tables):
+            forget_unreferenced(self.numbers, tables[position:])
+            self.check_table(table, members[f"{table.name}.csv"])
+
+    def check_table(self, table: Table, info: zipfile.ZipInfo) -> None:
         name, columns = info.filename, exported_columns(table)
-        ids = self.new_ids[table.name] = {}
+        fields, references = COLUMNS[table.name], references_of(table)
+        numbers = self.numbers[table.name] = set()
         seen = {constraint: set() for constraint in unique_columns(table)}
-        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        batch: list[dict] = []
-        numbers: list[int] = []
+        batch: list[tuple[int, dict]] = []
         for row, cells in records(self.archive, info):
             if row == 1:
                 if cells != columns:
@@ -124,59 +128,101 @@ class Importer:
                 raise ImportProblem(f"The export has more than {MAX_ROWS} rows.")
             if len(cells) != len(columns):
                 raise ImportProblem(f"{name}, row {row}: expected {len(columns)} values, found {len(cells)}.")
-            number, values = self.checked_row(table, name, row, dict(zip(columns, cells)))
-            if number in ids or number in numbers:
+            number, values = self.checked_row(table.name, fields, references, name, row,
+                                              zip(columns, cells))
+            if number in numbers:
                 raise ImportProblem(f"{name}, row {row}, column id: {number} appears twice.")
+            numbers.add(number)
             for constraint, keys in seen.items():
                 key = tuple(values[column] for column in constraint)
                 if key in keys:
                     raise ImportProblem(f"{name}, row {row}: it repeats a row that must be unique "
                                         f"(two rows with the same {' and '.join(constraint)}).")
                 keys.add(key)
-            if "patient_id" in table.columns:
-                values["patient_id"] = self.patient_id
-            batch.append(values)
-            numbers.append(number)
+            if table.name == "medication":
+                self.units[number] = values["unit"]
+            batch.append((number, values))
             if len(batch) == BATCH:
-                self.write(table, name, statement, batch, numbers)
-                batch, numbers = [], []
+                pickle.dump((table.name, batch), self.spool)
+                batch = []
         if batch:
-            self.write(table, name, statement, batch, numbers)
+            pickle.dump((table.name, batch), self.spool)
 
-    def checked_row(self, table: Table, name: str, row: int, cells: dict[str, str]) -> tuple[int, dict]:
-        """The row's number in its file and its values, each checked as its form checks it."""
-        fields, references = COLUMNS[table.name], references_of(table)
+    def checked_row(self, table: str, fields: dict, references: dict, name: str, row: int,
+                    cells) -> tuple[int, dict]:
+        """The row's number in its file and its values, each checked as its form checks it;
+        a reference stays the number of the row it refers to."""
         values, number = {}, None
-        for column, cell in cells.items():
+        for column, cell in cells:
             text = restored(cell).strip()
             try:
                 if column == "id":
                     number = ROW_NUMBER.check(text)
                 elif column in references:
-                    values[column] = self.new_id(references[column], ROW_NUMBER.check(text))
+                    values[column] = self.existing(references[column], ROW_NUMBER.check(text))
                 else:
                     values[column] = fields[column].check(text, self.when)
             except Invalid as problem:
                 raise ImportProblem(f"{name}, row {row}, column {column}: {problem}.") from None
-        for rule in ROW_RULES.get(table.name, ()):
+        for rule in ROW_RULES.get(table, ()):
             if found := rule(values, self.when, self.units):
                 column, problem = found
                 raise ImportProblem(f"{name}, row {row}, column {column}: {problem}.")
         return number, values
 
-    def new_id(self, parent: str, number: int) -> int:
-        if number not in self.new_ids[parent]:
+    def existing(self, parent: str, number: int) -> int:
+        if number not in self.numbers[parent]:
             raise Invalid(f"there is no row {number} in {parent}.csv")
-        return self.new_ids[parent][number]
+        return number
 
-    def write(self, table: Table, name: str, statement, batch: list[dict], numbers: list[int]) -> None:
-        try:
-            new_ids = self.session.execute(statement, batch).scalars().all()
-        except IntegrityError:  # the checks above should have caught it; say so in words anyway
-            raise ImportProblem(f"{name}: a row does not fit the diary's rules.") from None
-        self.new_ids[table.name].update(zip(numbers, new_ids))
-        if table.name == "medication":
-            self.units.update((new_id, values["unit"]) for new_id, values in zip(new_ids, batch))
+
+def write_rows(session, spool, patient_id: int) -> dict[str, int]:
+    """Insert the checked rows, many per INSERT, in one transaction: all of them or none."""
+    tables = {table.name: table for table in patient_tables()}
+    new_ids: dict[str, dict[int, int]] = {}  # table -> number in the file -> new id
+    counts = dict.fromkeys(tables, 0)
+    try:
+        while batch := next_batch(spool):
+            name, rows = batch
+            table = tables[name]
+            if name not in new_ids:  # the first batch of the next table
+                forget_unreferenced(new_ids, list(tables.values())[list(tables).index(name):])
+                new_ids[name] = {}
+            references = references_of(table)
+            for _, values in rows:
+                for column, parent in references.items():
+                    values[column] = new_ids[parent][values[column]]
+                if "patient_id" in table.columns:
+                    values["patient_id"] = patient_id
+            # The ids are handed out in the order the rows are given (SQLite: each row gets the
+            # next rowid; PostgreSQL: nextval per row), so the sorted ids match the rows.
+            try:
+                ids = sorted(session.execute(insert(table).returning(table.c.id),
+                                             [values for _, values in rows]).scalars())
+            except IntegrityError:  # the checks should have caught it; say so in words anyway
+                raise ImportProblem(f"{name}.csv: a row does not fit the diary's rules.") from None
+            new_ids[name].update(zip((number for number, _ in rows), ids))
+            counts[name] += len(ids)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return counts
+
+
+def forget_unreferenced(by_table: dict, tables_left: list[Table]) -> None:
+    """Drop what was kept for tables that none of the tables still to come refers to: a long
+    diary's numbers are held only as long as a child file may still need them."""
+    needed = {parent for table in tables_left for parent in references_of(table).values()}
+    for name in [name for name in by_table if name not in needed]:
+        del by_table[name]
+
+
+def next_batch(spool):
+    try:
+        return pickle.load(spool)  # our own file, written by Checker above
+    except EOFError:
+        return None
 
 
 def unique_columns(table: Table) -> list[tuple[str, ...]]:
