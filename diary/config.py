@@ -274,8 +274,10 @@ def prepare_instance_folder(instance_path: str) -> None:
                           f"({error.strerror}): create it with `install -d -o {user} -m 700 "
                           f"{instance_path}` or set DIARY_INSTANCE_PATH") from None
     if not os.access(instance_path, os.W_OK | os.X_OK):
+        # Under the README's unit a folder outside ReadWritePaths= is read-only even to its owner.
         raise FolderError(f"the instance folder {instance_path} is not writable by user {user}: "
-                          f"chown it (chown -R {user}: {instance_path})")
+                          f"chown it (chown -R {user}: {instance_path}); under systemd it must "
+                          "also be in ReadWritePaths=")
 
 
 def load_settings(environ: dict, instance_path: str) -> dict:

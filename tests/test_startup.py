@@ -85,7 +85,8 @@ def test_an_unwritable_instance_folder_says_to_chown_it(unwritable_instance, com
     result = run(AS_ONE_WITHOUT_OVERRIDE + command, environment(instance))
     assert result.returncode == EXIT_CANTCREAT
     assert one_line(result) == (f"The diary cannot start: the instance folder {instance} is not "
-                                f"writable by user {user}: chown it (chown -R {user}: {instance})")
+                                f"writable by user {user}: chown it (chown -R {user}: {instance}); "
+                                "under systemd it must also be in ReadWritePaths=")
 
 
 def test_an_instance_folder_that_cannot_be_created_says_how_to_create_it(tmp_path):
