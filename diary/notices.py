@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app, request
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
 from diary.models import SiteSetting, utcnow
@@ -56,6 +56,8 @@ def notice(name: str) -> None:
             record.updated_at = utcnow()
             session.add(record)
             session.commit()
+    except IntegrityError:
+        pass  # another worker recorded it at the same moment
     except SQLAlchemyError as error:  # the warning in the log is what matters
         app.logger.error("Could not record the notice %s (%s)", name, type(error).__name__)
 
