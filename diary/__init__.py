@@ -31,8 +31,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, installable, questionnaires, ratelimit, secret_links, security,
-        server, templating, treatments,
+        admin, auth, db, errors, history, installable, questionnaires, ratelimit, secret_links,
+        security, server, templating, treatments,
     )
     from diary.charts import views as charts
     from diary.entries import views as entries
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     server.init_app(app)
     secret_links.register_converter(app)
     db.init_app(app)
+    history.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
     errors.init_app(app)

@@ -8,6 +8,7 @@ zone and window settings: reading an unchanged history again costs one indexed q
 """
 
 import threading
+import time
 from collections import OrderedDict, defaultdict
 from dataclasses import replace
 from datetime import date
@@ -153,11 +154,16 @@ class Recent:
                 self.items.popitem(last=False)
         return value
 
-    def forget(self, patient_id: int) -> None:
-        """Drop the patient's slots: their own, and those of what was built for them."""
+    def keys(self) -> list:
         with self.lock:
-            for slot in [slot for slot in self.items
-                         if slot == patient_id or (isinstance(slot, tuple) and slot[0] == patient_id)]:
+            return [key for key, _ in self.items.values()]
+
+    def forget(self, patient_id: int, session_secret: str | None = None) -> None:
+        """Drop the patient's slots (their own, and those of what was built for them); with
+        ``session_secret``, only those kept under it."""
+        with self.lock:
+            for slot in [slot for slot, (key, _) in self.items.items() if key[0] == patient_id
+                         and (session_secret is None or key.session_secret == session_secret)]:
                 del self.items[slot]
 
 
@@ -223,7 +229,33 @@ def derived(key: HistoryKey, what: tuple, build):
 
 
 def forget_patient(patient_id: int) -> None:
-    """Drop a deleted patient's histories from this process. Other processes never match them
-    again (no account shares the key) and drop them as newer ones push them out."""
+    """Drop a deleted patient's histories from this process at once. Other processes never match
+    them again (no account shares the key) and drop them within a minute (below)."""
     for cache in caches():
         cache.forget(patient_id)
+
+
+SWEEP_SECONDS = 60  # how long another process may keep a deleted patient's diary in memory
+
+
+def forget_departed_accounts() -> None:
+    """Before a request, at most once a minute: drop what this process keeps of accounts that are
+    gone or hold another secret now (deleted, logged out, restored in another process), with one
+    small query. Their keys would never match again, but their diaries should not linger."""
+    sweep = current_app.extensions.setdefault("diary_history_sweep", {"at": time.monotonic()})
+    now = time.monotonic()
+    if now - sweep["at"] < current_app.config.get("HISTORY_SWEEP_SECONDS", SWEEP_SECONDS):
+        return
+    sweep["at"] = now
+    kept = {(key.patient_id, key.session_secret) for cache in caches() for key in cache.keys()}
+    if not kept:
+        return
+    current = set(get_session().execute(
+        select(User.id, User.session_secret).where(User.id.in_({patient_id for patient_id, _ in kept}))))
+    for patient_id, session_secret in kept - current:
+        for cache in caches():
+            cache.forget(patient_id, session_secret)
+
+
+def init_app(app) -> None:
+    app.before_request(forget_departed_accounts)

@@ -94,3 +94,21 @@ def test_deleting_an_account_drops_its_cached_diary(app, as_alice, alice):
     as_alice.post("/account/delete", data={"password": PASSWORD})
     with app.app_context():
         assert [slot for cache in caches() for slot in cache.items] == []
+
+
+def test_every_other_process_drops_a_deleted_patients_cached_diary(make_app, alice, charlie):
+    """Two apps on one database stand for two server workers; the sweep runs before a request,
+    here at every request instead of once a minute."""
+    worker, other_worker = make_app(HISTORY_SWEEP_SECONDS=0), make_app(HISTORY_SWEEP_SECONDS=0)
+    for patient in (alice, charlie):
+        client = worker.test_client()
+        client.post("/login", data={"email": patient.email, "password": PASSWORD})
+        assert client.get("/trends/").status_code == client.get("/report").status_code == 200
+    with worker.app_context():
+        assert {key.patient_id for cache in caches() for key in cache.keys()} == {alice.id, charlie.id}
+    elsewhere = other_worker.test_client()
+    elsewhere.post("/login", data={"email": alice.email, "password": PASSWORD})
+    assert elsewhere.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    worker.test_client().get("/health")  # any request
+    with worker.app_context():
+        assert {key.patient_id for cache in caches() for key in cache.keys()} == {charlie.id}
