@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from diary.charts.layout import (
-    DATE_RIGHT_PX,
-    COLOURS, DARK_COLOURS, LEGEND_ROW_PX, SERIES_COLOURS, TICKS_PX, axis, base_layout, date_ticks,
-    figure, iso, panel_title, plain, stacked_panels,
+    COLOURS, DARK_COLOURS, DATE_RIGHT_PX, LEGEND_ROW_PX, SERIES_COLOURS, TICKS_PX, axis, base_layout,
+    date_ticks, figure, iso, panel_title, plain, stacked_panels,
 )
 from diary.trends.analysis import Trends
 from diary.trends.display import chart_number, mean_text, percent_text
@@ -182,22 +181,30 @@ def category_label(result) -> str:
     return f"{wrapped(result.series.name)}<br><i>{outcome}</i>"
 
 
+GROUP_PX = 72  # one series' two bars and its three-line name, on a phone as on a desktop
+
+
 def before_after(trends: Trends) -> dict:
-    """Mean average pain before and after each series, side by side."""
+    """Mean average pain before and after each series, as horizontal bars, the first series at
+    the top: names stay readable on a phone however many series there are (twelve upright
+    groups on a 360 px phone were 24 px each)."""
     labels = [category_label(result) for result in trends.series]
     data = []
     for kind, colour in (("before", COLOURS["before"]), ("after", COLOURS["after"])):
         means = [getattr(result.pain, kind).mean for result in trends.series]
         data.append({
-            "type": "bar", "name": f"{kind.capitalize()} (mean pain)",
-            "x": labels, "y": [chart_number(mean, 1) for mean in means],
+            "type": "bar", "orientation": "h", "name": f"{kind.capitalize()} (mean pain)",
+            "y": labels, "x": [chart_number(mean, 1) for mean in means],
             "text": [mean_text(mean) or "not enough data" for mean in means],
             "textposition": "outside", "cliponaxis": False, "marker": {"color": colour},
-            "hovertemplate": f"%{{x}}: {kind} %{{text}}<extra></extra>",
+            "hovertemplate": f"%{{y}}: {kind} %{{text}}<extra></extra>",
         })
-    layout = base_layout(420, barmode="group",
-                     yaxis=axis(range=[0, 11], dtick=2, title={"text": "Mean pain"}),
-                     xaxis=axis(type="category", tickangle=0, tickfont={"size": 12}))
+    bottom = TICKS_PX + 24 + LEGEND_ROW_PX + 8  # ticks, the axis title, one legend row
+    height = 8 + GROUP_PX * max(len(labels), 1) + bottom
+    layout = base_layout(height, barmode="group", margin={"l": 8, "r": 8, "t": 8, "b": bottom},
+                         bargap=0.25, bargroupgap=0.05,
+                         xaxis=axis(range=[0, 11.5], dtick=2, title={"text": "Mean pain (0–10)"}),
+                         yaxis=axis(type="category", autorange="reversed", tickfont={"size": 12}))
     return figure(data, layout, [[1, "marker.color", DARK_COLOURS["after"]]])
 
 

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from diary.charts.layout import (
-    DATE_RIGHT_PX,
-    COLOURS, LEGEND_ROW_PX, SMALL_FONT_PX, TICKS_PX, axis, base_layout, date_ticks, figure, iso,
-    plain,
+    COLOURS, DATE_RIGHT_PX, LEGEND_ROW_PX, SMALL_FONT_PX, TICKS_PX, axis, base_layout, date_ticks,
+    figure, iso, plain,
 )
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 from diary.trends.analysis import SeriesAnalysis

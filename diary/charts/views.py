@@ -111,6 +111,22 @@ def index():
                            body=derived(key, ("before/after page",), body))
 
 
+GLANCE = (("pain_avg", "Average pain"), ("mood", "Mood (higher is better)"), ("mme", "Opioids (MME/day)"))
+
+
+def range_glance(trends, first, last) -> list[tuple[str, object, object]]:
+    """Each measure's mean over the range's first 7 days and its last 7 (the 7-day rule: at least
+    4 logged), for the numbers above the chart; opioids only when any were taken."""
+    glance = []
+    for key, label in GLANCE:
+        values = trends.daily[key].values
+        if key == "mme" and not any(values.get(day) for day in values if first <= day <= last):
+            continue
+        start = trailing_mean(values, min(first + timedelta(days=6), last), not_before=first)
+        glance.append((label, start, trailing_mean(values, last)))
+    return glance
+
+
 @bp.route("/timeline")
 @login_required
 def timeline():
@@ -132,6 +148,7 @@ def timeline():
     return render_template(
         "trends/timeline.html", ranges=RANGES, range_key=range_key, rows=rows, logged=logged,
         first=first, last=last, history=history, trends=trends,
+        glance=range_glance(trends, first, last),
         figure=figures.timeline(trends, history, first, last))
 
 

@@ -15,8 +15,7 @@ from diary.trends.history import History, SideEffectRecord
 
 def plain_decimal(value: Decimal) -> str:
     """52.50 -> "52.5", 20.00 -> "20"."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"
 
 
 def effect_words(effect: SideEffectRecord) -> str:

@@ -85,7 +85,7 @@
         observer.unobserve(entry.target);
         library().then(function () { draw(entry.target); });
       });
-    }, { rootMargin: "300px 0px" });
+    }, { rootMargin: "100px 0px" });  // about to be seen: a short scroll away
     charts.forEach(function (chart) { observer.observe(chart); });
   }
 

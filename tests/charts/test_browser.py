@@ -43,6 +43,8 @@ def test_timeline_is_drawn_on_a_phone_without_any_console_error(app, alice, serv
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
         page.goto(f"{server}/trends/timeline?range=30")
+        assert page.evaluate("typeof window.Plotly") == "undefined"  # numbers first, no library yet
+        page.locator("#chart-timeline").scroll_into_view_if_needed()  # the chart draws when near
         page.wait_for_selector("#chart-timeline.chart-drawn .main-svg")
         traces = page.evaluate("document.getElementById('chart-timeline').data.map(t => t.name)")
         page_width = page.evaluate("document.documentElement.scrollWidth")

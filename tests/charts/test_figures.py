@@ -58,9 +58,10 @@ def test_before_after_has_both_means_per_series_and_says_when_there_is_not_enoug
     figure = figures.before_after(trends)
     valid(figure)
     before, after = figure["data"]
-    assert before["x"] == after["x"] == [
+    assert before["y"] == after["y"] == [
         "Spring<br><i>substantial<br>\u221250\u00a0%</i>", "Summer<br><i>not enough<br>data<br>provisional</i>"]
-    assert before["y"] == [8.0, 6.0] and after["y"] == [4.0, None]  # Summer's after: no days yet
+    assert before["x"] == [8.0, 6.0] and after["x"] == [4.0, None]  # Summer's after: no days yet
+    assert before["orientation"] == "h" and figure["layout"]["yaxis"]["autorange"] == "reversed"
     assert after["text"] == ["4.0", "not enough data"]
 
 
@@ -169,7 +170,7 @@ def test_the_patients_words_never_become_plotly_markup():
     named = history(entries=pain_entries(-14, [8] * 14) | pain_entries(1, [4] * 14),
                     all_series=[series(1, 0, name='<a href="https://x.test">Spring</a>')])
     trends = analyse(named)
-    label = figures.before_after(trends)["data"][0]["x"][0]
+    label = figures.before_after(trends)["data"][0]["y"][0]
     assert "<a" not in label and label.startswith("&lt;a")
     assert figures.series_compared(trends)["data"][0]["name"] == (
         '&lt;a href="https://x.test"&gt;Spring&lt;/a&gt;')

@@ -144,3 +144,16 @@ def test_the_how_page_table_is_written_from_the_immpact_constants(client):
         ["above \u221210 % and below +10 %", "no meaningful change"],
         ["+10 % or higher", "worse"],
     ]
+
+
+def test_the_timeline_gives_its_numbers_before_the_chart(app, as_alice, alice, clock):
+    """Text and numbers first: the start and end of the range in 7-day means, then the chart."""
+    clock.set("2026-03-10T09:00", "Europe/London")
+    add_entries(app, alice, date(2026, 2, 9), [8] * 7 + [5] * 16 + [3] * 7)
+    page = parse(as_alice.get("/trends/timeline"))
+    glance = page.select_one("table.glance")
+    rows = [[cell.get_text(strip=True) for cell in row.find_all(["th", "td"])]
+            for row in glance.select("tbody tr")]
+    assert rows == [["Average pain", "8.0", "3.0"], ["Mood (higher is better)", "5.0", "5.0"]]
+    # no opioid row without any opioid; the table comes before the chart in the page
+    assert glance.find_all_next(id="chart-timeline")

@@ -68,7 +68,7 @@ def test_a_real_series_is_analysed_and_written_out(app, as_alice, alice, clock):
     opioids = next(li for li in card.select(".measure") if li.h3.get_text().startswith("Opioid"))
     assert "30.0 MME/day" in opioids.get_text() and "no MME/day: on 14 of 14 days" in opioids.get_text()
     figure = embedded_figure(as_alice.get("/trends/"), "chart-before-after")
-    assert figure["data"][0]["y"] == [8.0] and figure["data"][1]["y"] == [4.0]
+    assert figure["data"][0]["x"] == [8.0] and figure["data"][1]["x"] == [4.0]  # horizontal bars
 
 
 def test_the_patients_window_settings_change_the_analysis(app, as_alice, alice, clock):
