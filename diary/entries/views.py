@@ -150,8 +150,10 @@ def update(entry_id: int):
 def delete(entry_id: int):
     entry = owned_or_404(Entry, entry_id)
     if request.method == "GET":
-        return render_template("entries/delete.html", entry=entry)
+        return htmx.render("entries/delete.html", "entries/_row_delete.html", entry=entry)
     day = entry.day
     delete_entry(entry)
+    if htmx.is_fragment_request():  # asked inside the history's row: the row says it is gone
+        return htmx.render("entries/history.html", "entries/_row_deleted.html", entry_id=entry_id, day=day)
     flash(f"The entry for {day:%A %-d %B %Y} is deleted.", "success")
     return redirect(url_for("entries.history"))

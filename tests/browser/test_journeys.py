@@ -173,3 +173,24 @@ def test_a_share_link_opens_in_a_fresh_browser_and_is_dead_once_revoked(contexts
     assert clinician.reload().status == 410
     assert clinician.locator("h1").inner_text() == "This link has expired or was revoked"
     assert patient.name not in clinician.inner_text("main")
+
+
+def test_a_day_is_deleted_from_the_history_inline_editor_after_asking(contexts, new_patient, database):
+    patient, state = new_patient("Dora")
+    page = contexts.open(VIEWPORTS["phone-360"], storage_state=state).new_page()
+    quick_log(page, 5)
+    [entry] = database.entries(patient.email)
+    page.goto("/entries")
+    row = f"#entry-{entry.id}"
+    tap(page, f"{row} a.button-small")
+    page.wait_for_selector(f"{row}.editing")
+    tap(page, f"{row} >> text=Delete this day")
+    expect(page.locator(f"{row} h2")).to_contain_text("Delete")
+    problems = check_page(page, "history-delete-asks-phone-360")
+    assert database.entries(patient.email) != []  # asking deletes nothing
+    tap(page, f"{row} button.button-danger")
+    expect(page.locator(row)).to_contain_text("is deleted")
+    assert page.url.endswith("/entries")
+    assert database.entries(patient.email) == []
+    problems += check_page(page, "history-delete-done-phone-360")
+    assert problems == [], "\n".join(problems)

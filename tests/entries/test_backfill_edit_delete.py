@@ -92,3 +92,40 @@ def test_delete_by_get_request_deletes_nothing(as_alice, db):
     entry = db.exec(select(Entry)).one()
     as_alice.get(f"/entries/{entry.id}/delete")
     assert len(db.exec(select(Entry)).all()) == 1
+
+
+def test_the_inline_editor_offers_delete_which_asks_in_place_then_removes_the_row(as_alice, db):
+    """Found in issue 20: the inline editor had no Delete; now it asks in the row, then deletes."""
+    log(as_alice, "2026-02-01", 7, se_nausea="severe")
+    entry = db.exec(select(Entry)).one()
+    htmx = {"HX-Request": "true"}
+    editor = parse(as_alice.get(f"/entries/{entry.id}/edit", headers=htmx))
+    delete_link = editor.find("a", string="Delete this day")
+    # Without JavaScript the link opens the confirmation page; with htmx it asks inside the row.
+    assert delete_link["href"] == f"/entries/{entry.id}/delete"
+    assert delete_link["hx-get"] == f"/entries/{entry.id}/delete"
+    assert delete_link["hx-target"] == f"#entry-{entry.id}"
+    asked = as_alice.get(f"/entries/{entry.id}/delete", headers=htmx)
+    question = parse(asked)
+    assert asked.status_code == 200 and question.find("html") is None
+    assert question.find("li")["id"] == f"entry-{entry.id}"
+    assert "Delete Sunday 1 February 2026?" in question.find("h2").get_text()
+    form = question.find("form")
+    assert form["action"] == form["hx-post"] == f"/entries/{entry.id}/delete"
+    keep = question.find("a", string="No, keep it")
+    assert keep["hx-get"] == f"/entries/{entry.id}/edit"
+    assert db.exec(select(Entry)).one()  # asking deleted nothing
+    done = as_alice.post(f"/entries/{entry.id}/delete", headers=htmx)
+    assert done.status_code == 200 and parse(done).find("html") is None
+    assert "deleted" in parse(done).find("li").get_text()
+    db.expire_all()
+    assert db.exec(select(Entry)).all() == [] and db.exec(select(EntrySideEffect)).all() == []
+
+
+def test_the_delete_page_without_javascript_goes_back_to_the_history(as_alice, db):
+    log(as_alice, "2026-02-01", 7)
+    entry = db.exec(select(Entry)).one()
+    response = as_alice.post(f"/entries/{entry.id}/delete")
+    assert response.status_code == 302 and response.location == "/entries"
+    db.expire_all()
+    assert db.exec(select(Entry)).all() == []
