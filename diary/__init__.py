@@ -31,8 +31,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, history, installable, questionnaires, ratelimit, secret_links,
-        security, server, templating, treatments,
+        admin, auth, db, errors, history, installable, password_reset, questionnaires, ratelimit,
+        reminders, secret_links, security, server, templating, treatments,
     )
     from diary.charts import views as charts
     from diary.entries import views as entries
@@ -54,5 +54,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     app.register_blueprint(sharing.bp)
     treatments.init_app(app)
     questionnaires.init_app(app)
+    reminders.init_app(app)
+    password_reset.init_app(app)
     secret_links.init_app(app)  # last: it reads every route
     return app

@@ -208,6 +208,19 @@ SETTINGS = (
             "other than \"Not at all\". Lines separated by `|`, e.g. `In an emergency call 999. | "
             "Samaritans: call 116 123 (free, any time).` The default names the emergency numbers "
             "and says that the admin has not set this yet: set it.", parse_lines),
+    Setting("DIARY_SMTP_HOST", "SMTP_HOST", "",
+            "Mail server for reminder e-mails and forgot-password links, like `smtp.example.org`. "
+            "Unset: the diary sends no e-mail, reminders go by Web Push only and the login page "
+            "says to ask the admin for a new password. Needs `DIARY_SMTP_FROM` and "
+            "`DIARY_PUBLIC_URL` (e-mails carry links)."),
+    Setting("DIARY_SMTP_PORT", "SMTP_PORT", "587", "The mail server's port.", parse_count(1)),
+    Setting("DIARY_SMTP_SECURITY", "SMTP_SECURITY", "starttls",
+            "`starttls` (port 587), `tls` (port 465) or `none` (a relay on the same machine only).",
+            parse_choice("starttls", "tls", "none")),
+    Setting("DIARY_SMTP_USERNAME", "SMTP_USERNAME", "", "User name at the mail server, if it asks for one."),
+    Setting("DIARY_SMTP_PASSWORD", "SMTP_PASSWORD", "", "Password at the mail server, if it asks for one."),
+    Setting("DIARY_SMTP_FROM", "SMTP_FROM", "",
+            "The sender of the diary's e-mails, like `Pain diary <diary@example.org>`."),
 )
 
 
@@ -292,4 +305,15 @@ def load_settings(environ: dict, instance_path: str) -> dict:
     config["INSTANCE_PATH"] = instance_path
     config["SECRET_KEY"] = read_secret_key(environ, instance_path)
     config["LOG_LEVEL"] = config["LOG_LEVEL"].upper()
+    check_mail_settings(config)
     return config
+
+
+def check_mail_settings(config: dict) -> None:
+    """E-mail needs a sender and an address for its links; say so at start, not at the first send."""
+    if not config["SMTP_HOST"]:
+        return
+    for key, name in (("SMTP_FROM", "DIARY_SMTP_FROM"), ("PUBLIC_URL", "DIARY_PUBLIC_URL")):
+        if not config[key]:
+            raise SettingError(f"DIARY_SMTP_HOST is set, so {name} must be set too "
+                               "(the sender and the links of the diary's e-mails)")

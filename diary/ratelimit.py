@@ -26,6 +26,9 @@ LIMITS = {
     "RATELIMIT_REGISTER_PER_IP": "20 per hour",
     # Wrong share tokens (404/410) from one address: a link is unguessable, a scan is not.
     "RATELIMIT_SHARE_TOKEN_PER_IP": "30 per 15 minutes",
+    # Forgot-password e-mails: a few per address (each one lands in someone's inbox), more per IP.
+    "RATELIMIT_RESET_PER_IP": "10 per hour",
+    "RATELIMIT_RESET_PER_EMAIL": "3 per hour",
 }
 
 # Responses that mean "that was a wrong guess" and so count against the limit.

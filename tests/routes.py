@@ -21,7 +21,7 @@ from sqlmodel import SQLModel, select
 from werkzeug.routing import IntegerConverter, Rule
 
 from diary import create_app
-from diary.models import Entry, Medication, QuestionnaireAnswer, ShareLink, TherapyEvent
+from diary.models import Entry, Medication, PushSubscription, QuestionnaireAnswer, ShareLink, TherapyEvent
 from tests.conftest import TEST_CONFIG
 from tests.html import parse
 
@@ -38,6 +38,16 @@ PUBLIC_ROUTES = {
     "/sw.js",  # the service worker: caches only versioned static files
     "/offline",  # the page shown with no network: no patient data
     "/fhir/CodeSystem/pain-diary",  # the diary's own FHIR codes, named in every export: no patient data
+    "/password/forgot",  # asks for an address; answers the same whether it has an account or not
+    "/password/reset/<secret:token>",  # the e-mailed token is the key; shows no data
+    "/reminders/unsubscribe/<secret:token>",  # the signed link in a reminder e-mail is the key
+}
+
+# Writes that take no CSRF token, with the reason. Anything else without one must be refused.
+CSRF_EXEMPT = {
+    # Mail apps post here themselves (RFC 8058 one-click) without a session: the signed link is
+    # the proof, and all it can do is stop reminder e-mails.
+    "/reminders/unsubscribe/<secret:token>",
 }
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -164,6 +174,22 @@ def make_questionnaire_answer(diary: Diary) -> int:
     return newest(diary, QuestionnaireAnswer)
 
 
+def make_push_subscription(diary: Diary) -> int:
+    """Reminders by push and e-mail on a device, one reminder claimed (its push cannot be
+    delivered: nothing listens on port 9), and a forgot-password link."""
+    from diary.password_reset import create_reset
+    from tests.reminders.services import Device
+
+    posted(diary, "/reminders", {"time_1": "00:00", "by_push": "yes", "by_email": "yes"})
+    posted(diary, "/reminders/devices", Device(f"https://127.0.0.1:9/push/patient-{diary.patient.id}").form())
+    app = diary.client.application
+    result = app.test_cli_runner().invoke(args=["admin", "send-reminders"])
+    assert result.exit_code == 0, result.output
+    with app.test_request_context():
+        create_reset(diary.patient.id)
+    return newest(diary, PushSubscription)
+
+
 # URL parameter name -> function creating the patient's object and returning its id.
 PARAMETER_FACTORIES = {
     "entry_id": make_entry,
@@ -173,6 +199,7 @@ PARAMETER_FACTORIES = {
     "therapy_id": make_therapy,
     "link_id": make_share_link,
     "answer_id": make_questionnaire_answer,
+    "subscription_id": make_push_subscription,
 }
 
 

@@ -23,7 +23,9 @@ from sqlmodel import SQLModel
 
 from diary.db import get_session
 
-NOT_EXPORTED = {"patient", "share_link"}
+# Reminder settings, devices and reset links are about the account, not the diary.
+NOT_EXPORTED = {"patient", "share_link", "reminder_setting", "push_subscription", "reminder_sent",
+                "password_reset"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # the last: the escape itself
 
 

@@ -1,0 +1,117 @@
+"""Forgot password: a single-use link by e-mail that expires within the hour, only its hash kept,
+requests rate-limited, the page the same whether or not the address has an account, and every
+session ended once the new password is set. Without SMTP the page says to ask the admin."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from diary.models import PasswordReset, User
+from tests.conftest import PASSWORD, make_patient
+from tests.html import parse, title
+from tests.reminders.services import SmtpServer
+from tests.routes import dump
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+@pytest.fixture
+def smtp():
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app, smtp):
+    return make_app(**smtp.config())
+
+
+@pytest.fixture
+def alice_account(mail_app):
+    return make_patient(mail_app, "alice@example.com", "Alice")
+
+
+def reset_link(smtp) -> str:
+    [mail] = smtp.inbox.messages
+    return re.search(r"https://diary\.example\.org(/password/reset/\S+)", mail.get_content()).group(1)
+
+
+def test_without_smtp_the_page_says_to_ask_the_admin(client):
+    response = client.get("/password/forgot")
+    assert response.status_code == 200
+    assert "Ask the person who runs this diary" in parse(response).find("main").get_text()
+    assert parse(response).find("form", method="post") is None
+    assert parse(client.get("/login")).find("a", href="/password/forgot")
+
+
+def test_the_link_sets_a_new_password_once_and_ends_every_session(mail_app, alice_account, smtp, db):
+    other_device = mail_app.test_client()
+    other_device.post("/login", data={"email": "alice@example.com", "password": PASSWORD})
+    client = mail_app.test_client()
+    response = client.post("/password/forgot", data={"email": "Alice@Example.com"})
+    assert response.status_code == 200 and title(response) == "Check your email"
+    link = reset_link(smtp)
+    token = link.rsplit("/", 1)[1]
+    [reset] = db.exec(select(PasswordReset)).all()
+    assert reset.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in repr(dump(mail_app.extensions["diary_engine"]))  # only its hash is kept
+
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": NEW_PASSWORD})
+    assert response.status_code == 302 and response.location == "/login"
+    assert other_device.get("/today").status_code == 302  # logged out everywhere
+    assert client.post("/login", data={"email": "alice@example.com", "password": PASSWORD}).status_code == 401
+    assert client.post("/login", data={"email": "alice@example.com", "password": NEW_PASSWORD}).status_code == 302
+
+    assert mail_app.test_client().post(link, data={"password": "yet another password"}).status_code == 410
+    db.expire_all()
+    assert db.exec(select(PasswordReset.used_at)).one() is not None
+
+
+def test_an_unknown_address_gets_the_same_page_and_no_email(mail_app, alice_account, smtp):
+    known = mail_app.test_client().post("/password/forgot", data={"email": "alice@example.com"})
+    unknown = mail_app.test_client().post("/password/forgot", data={"email": "nobody@example.com"})
+    assert unknown.status_code == known.status_code == 200
+    assert parse(unknown).find("main").get_text() == parse(known).find("main").get_text()
+    assert smtp.inbox.recipients == [["alice@example.com"]]
+
+
+def test_the_link_expires_after_an_hour(mail_app, alice_account, smtp, clock, db):
+    clock.set("2026-03-02T10:00")
+    client = mail_app.test_client()
+    client.post("/password/forgot", data={"email": "alice@example.com"})
+    link = reset_link(smtp)
+    clock.set("2026-03-02T11:01")
+    response = client.post(link, data={"password": NEW_PASSWORD})
+    assert response.status_code == 410 and title(response) == "This link no longer works"
+    db.expire_all()
+    assert db.get(User, alice_account.id).password_hash == alice_account.password_hash
+
+
+def test_a_short_password_is_refused_and_the_link_still_works(mail_app, alice_account, smtp):
+    client = mail_app.test_client()
+    client.post("/password/forgot", data={"email": "alice@example.com"})
+    link = reset_link(smtp)
+    response = client.post(link, data={"password": "short"})
+    assert response.status_code == 422
+    assert client.post(link, data={"password": NEW_PASSWORD}).status_code == 302
+
+
+def test_a_bad_address_is_explained(mail_app):
+    response = mail_app.test_client().post("/password/forgot", data={"email": "not an address"})
+    assert response.status_code == 422
+
+
+def test_requests_for_one_address_are_rate_limited(make_app, smtp, alice_account):
+    limited = make_app(**smtp.config(), RATELIMIT_RESET_PER_EMAIL="2 per hour")
+    client = limited.test_client()
+    statuses = [client.post("/password/forgot", data={"email": "alice@example.com"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert len(smtp.inbox.messages) == 2
+
+
+def test_a_made_up_token_answers_410(mail_app):
+    assert mail_app.test_client().get("/password/reset/made-up-token").status_code == 410
