@@ -1,4 +1,5 @@
-# make run  - start the diary on http://127.0.0.1:5000 (SQLite in ./instance, no set-up needed)
+# make run  - start the diary on http://127.0.0.1:5000 (SQLite in ./instance, no set-up needed),
+#            with reminders sent every minute in the background
 # make test - run the whole test suite
 # make install - create .venv with the exact runtime versions (what a server needs)
 # make serve - the production server (gunicorn) on http://127.0.0.1:8000, see README "Self-hosting"
@@ -28,8 +29,11 @@ $(VENV)/.test: requirements-test.lock $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
 
+# Reminders go out from a loop in the background, as the systemd timer does on a server.
 run: $(VENV)/.runtime
 	$(BIN)/flask --app wsgi migrate
+	while sleep 60; do $(BIN)/flask --app wsgi admin send-reminders; done & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
 
 $(FHIRJS)/node_modules/.installed: $(FHIRJS)/package-lock.json

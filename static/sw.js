@@ -59,3 +59,35 @@ self.addEventListener("fetch", function (event) {
     }));
   }
 });
+
+// A reminder (diary/reminders/delivery.py): {"title": "Time to log today's pain", "url": "/today"}.
+// It never carries health data, and the notification shows only its title: lock screens are public.
+self.addEventListener("push", function (event) {
+  var message = { title: "Time to log today's pain", url: "/today" };
+  try {
+    if (event.data) message = event.data.json();
+  } catch (error) {
+    // Not ours, or unreadable: the plain reminder still helps.
+  }
+  event.waitUntil(self.registration.showNotification(message.title, {
+    data: { url: sameOriginPath(message.url) },
+    tag: "reminder", // a newer reminder replaces an unread one instead of piling up
+  }));
+});
+
+function sameOriginPath(url) {
+  var target = new URL(url || "/today", self.location.origin);
+  return target.origin === self.location.origin ? target.pathname + target.search : "/today";
+}
+
+// Tapping the notification opens its link: in a diary window already open, or a new one.
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = new URL(sameOriginPath(event.notification.data && event.notification.data.url), self.location.origin).href;
+  var opening = self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    var open = windows.find(function (client) { return "focus" in client; });
+    if (open) return open.navigate(url).then(function (client) { return (client || open).focus(); });
+    return self.clients.openWindow(url);
+  });
+  event.waitUntil(opening);
+});

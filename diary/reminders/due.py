@@ -6,6 +6,7 @@ database can refuse the same reminder twice (diary.reminders.delivery).
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime, time, timedelta
 
 DAILY, AFTER_2H, AFTER_24H, PGIC = "daily", "2h", "24h", "pgic"
@@ -52,6 +53,7 @@ class Reminder:
     path: str  # where the link goes, e.g. /today
 
 
+@cache  # a pass reads the same few settings thousands of times
 def parse_times(text: str) -> tuple[time, ...]:
     """"08:00,20:00" as sorted times; the stored form of the patient's choice."""
     return tuple(sorted(time.fromisoformat(part) for part in text.split(",") if part.strip()))

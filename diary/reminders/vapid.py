@@ -6,6 +6,7 @@ would orphan every device's subscription, which is bound to the public key it wa
 
 import base64
 import os
+import secrets
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -25,16 +26,21 @@ def key_path(instance_path: str) -> Path:
     key = ec.generate_private_key(ec.SECP256R1())
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
+    # Written whole under a temporary name (mode 0600 from the start), then linked into place:
+    # a process starting at the same moment sees no file or the complete one, never half of it.
+    temporary = path.with_name(f"{KEY_FILE}.{secrets.token_hex(8)}.tmp")
     try:
-        # Mode 0600 from the start; O_EXCL: of two processes starting at once, one writes it.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(pem)
+        os.link(temporary, path)
     except FileExistsError:
-        return path
+        pass  # the other process's key won; ours is dropped
     except PermissionError:
         raise FolderError(f"{path} cannot be created by user {user_name()}: chown the instance "
                           f"folder (chown -R {user_name()}: {instance_path})") from None
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(pem)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path
 
 

@@ -8,6 +8,7 @@ from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
+import sqlmodel
 
 
 revision: str = '0010'
@@ -40,7 +41,7 @@ def upgrade() -> None:
         sa.Column('p256dh', sa.String(length=200), nullable=False),
         sa.Column('auth', sa.String(length=100), nullable=False),
         sa.Column('device', sa.String(length=120), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], ondelete='CASCADE',
                                 name=op.f('fk_push_subscription_patient_id_patient')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_push_subscription')),
@@ -53,7 +54,7 @@ def upgrade() -> None:
         sa.Column('patient_id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=16), nullable=False),
         sa.Column('reference', sa.String(length=32), nullable=False),
-        sa.Column('sent_at', sa.DateTime(), nullable=False),
+        sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], ondelete='CASCADE',
                                 name=op.f('fk_reminder_sent_patient_id_patient')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reminder_sent')),
@@ -65,9 +66,9 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('patient_id', sa.Integer(), nullable=False),
         sa.Column('token_hash', sa.String(length=64), nullable=False),
-        sa.Column('expires_at', sa.DateTime(), nullable=False),
-        sa.Column('used_at', sa.DateTime(), nullable=True),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['patient_id'], ['patient.id'], ondelete='CASCADE',
                                 name=op.f('fk_password_reset_patient_id_patient')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset')),

@@ -73,7 +73,37 @@
     }
   }
 
+  // Reminders on this device: the browser makes a push subscription for the diary's VAPID key,
+  // and the form (a real POST) sends its endpoint and keys to the server.
+  function offerPushReminders(root) {
+    root.querySelectorAll("form[data-push-subscribe]").forEach(function (form) {
+      if (!("serviceWorker" in navigator) || !("PushManager" in window)) return;
+      var button = form.querySelector("button");
+      button.hidden = false;
+      form.addEventListener("submit", function (event) {
+        if (form.elements.endpoint.value) return; // filled in: send it
+        event.preventDefault();
+        Notification.requestPermission().then(function (permission) {
+          if (permission !== "granted") throw new Error("notifications not allowed");
+          return navigator.serviceWorker.ready;
+        }).then(function (registration) {
+          return registration.pushManager.subscribe({
+            userVisibleOnly: true, applicationServerKey: form.dataset.vapidKey });
+        }).then(function (subscription) {
+          var keys = subscription.toJSON().keys;
+          form.elements.endpoint.value = subscription.endpoint;
+          form.elements.p256dh.value = keys.p256dh;
+          form.elements.auth.value = keys.auth;
+          form.submit();
+        }).catch(function () {
+          announce("This device cannot show reminders: notifications are blocked or not supported. You can allow them in the browser's settings, or choose e-mail.");
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    offerPushReminders(document);
     fillTimeZone(document);
     focusErrors(document);
     enableButtons(document);
