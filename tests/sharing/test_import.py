@@ -4,6 +4,7 @@ with a message naming the file (and row and column), never a 500, and nothing st
 import csv
 import io
 import zipfile
+from datetime import date
 
 import pytest
 from sqlmodel import select
@@ -152,3 +153,10 @@ def test_every_exported_column_is_checked_by_a_form_field():
         answers = [column for column in exported_columns(table)
                    if column != "id" and column not in references_of(table)]
         assert sorted(COLUMNS[table.name]) == sorted(answers), table.name
+
+
+def test_the_diary_form_refuses_a_nul_byte_as_the_import_does(as_alice, db):
+    response = as_alice.post("/entries", data={"day": "2026-01-07", "pain_avg": "5", "notes": "before\x00after"})
+    assert response.status_code == 422
+    assert field_error(response, "notes").startswith("Notes contains a control character")
+    assert db.exec(select(Entry).where(Entry.day == date(2026, 1, 7))).first() is None
