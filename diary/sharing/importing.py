@@ -134,7 +134,9 @@ class Checker:
                 raise ImportProblem(f"{name}, row {row}, column id: {number} appears twice.")
             numbers.add(number)
             for constraint, keys in seen.items():
-                key = tuple(values[column] for column in constraint)
+                # Kept as hashes (a long diary's keys would cost megabytes as tuples); two
+                # different keys sharing a 64-bit hash would refuse the import, never merge rows.
+                key = hash(tuple(values[column] for column in constraint))
                 if key in keys:
                     raise ImportProblem(f"{name}, row {row}: it repeats a row that must be unique "
                                         f"(two rows with the same {' and '.join(constraint)}).")
