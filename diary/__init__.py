@@ -36,6 +36,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     )
     from diary.charts import views as charts
     from diary.entries import views as entries
+    from diary.second_factor import views as second_factor_views
     from diary.sharing import views as sharing
 
     server.init_app(app)
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     templating.init_app(app)
     installable.init_app(app)
     auth.init_app(app)
+    second_factor_views.init_app(app)
     app.register_blueprint(entries.bp)
     app.register_blueprint(charts.bp)
     admin.init_app(app)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy import bindparam, update
 from sqlmodel import delete, select
 
+from diary import second_factor
 from diary.days import is_time_zone
 from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
@@ -187,9 +188,13 @@ def login():
     user = get_session().exec(select(User).where(User.email == email)).first() if email else None
     # Always verify a hash, so timing and wording never tell whether the email is registered.
     if verify_password(user.password_hash if user else None, password) and user:
-        start_session(user, remember=request.form.get("remember") == "yes")
+        remember, next_url = request.form.get("remember") == "yes", safe_next(request.args.get("next"))
+        if second_factor.is_on(get_session(), user.id):  # no session until the code is right
+            second_factor.await_code(user, remember, next_url)
+            return redirect(url_for("second_factor.login_code"))
+        start_session(user, remember=remember)
         current_app.logger.info("Patient %s logged in", user.id)
-        return redirect(safe_next(request.args.get("next")) or url_for("entries.today"))
+        return redirect(next_url or url_for("entries.today"))
     # Neither the email nor the password is logged: the address alone is personal data.
     current_app.logger.warning("Failed login from %s", request.remote_addr)
     errors = {"email": "Email or password is not right. Please try again."}

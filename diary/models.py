@@ -396,3 +396,32 @@ class PasswordReset(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SecondFactor(SQLModel, table=True):
+    """An account's TOTP authenticator (diary.second_factor). One per account.
+
+    Written when the patient starts setting it up; it guards the login only from ``confirmed_at``
+    on, once a code from the app was typed back (a mis-scanned secret locks nobody out).
+    """
+
+    __tablename__ = "second_factor"
+
+    patient_id: int = Field(primary_key=True, foreign_key="patient.id", ondelete="CASCADE")
+    secret: str = Field(max_length=64)  # base32; shown on a page only until confirmed
+    # The last 30-second step whose code was accepted: a code is never taken twice.
+    last_used_step: int | None = None
+    confirmed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code to log in without the authenticator; only its SHA-256 is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

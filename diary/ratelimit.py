@@ -1,4 +1,4 @@
-"""Throttling guessers: password guessing at login, mass sign-ups, and share-token guessing.
+"""Throttling guessers: password and code guessing at login, mass sign-ups, and share-token guessing.
 
 Flask-Limiter counts attempts in the storage named by ``DIARY_RATELIMIT_STORAGE_URL`` (memory by
 default: one count per server process; a shared ``redis://`` or ``memcached://`` storage makes the
@@ -8,7 +8,7 @@ The limits themselves are app.config keys (``LIMITS`` below) so tests can make t
 defaults let a patient who mistypes a few times through and stop a script.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.errors import ConfigurationError
@@ -22,6 +22,8 @@ LIMITS = {
     # Guessing one patient's password from many addresses; also what locks a patient out for at
     # most this window when someone else tries their email, so it stays short.
     "RATELIMIT_LOGIN_PER_EMAIL": "10 per 15 minutes",
+    # Wrong codes at the login's second step, per account: 10**6 codes, a few tries each window.
+    "RATELIMIT_SECOND_FACTOR_PER_ACCOUNT": "10 per 15 minutes",
     # Every sign-up attempt counts: the "already exists" answer must not be an email oracle.
     "RATELIMIT_REGISTER_PER_IP": "20 per hour",
     # Wrong share tokens (404/410) from one address: a link is unguessable, a scan is not.
@@ -53,6 +55,15 @@ login_limit_per_ip = limiter.limit(
     deduct_when=lambda response: response.status_code == FAILED_LOGIN)
 login_limit_per_email = limiter.limit(
     limit_from("RATELIMIT_LOGIN_PER_EMAIL"), methods=["POST"], key_func=submitted_email,
+    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+# The second step of a login (diary.second_factor.views): wrong codes count per address, as
+# wrong passwords do, and per account, whose id waits in the session.
+second_factor_limit_per_ip = limiter.limit(
+    limit_from("RATELIMIT_LOGIN_PER_IP"), methods=["POST"],
+    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+second_factor_limit_per_account = limiter.limit(
+    limit_from("RATELIMIT_SECOND_FACTOR_PER_ACCOUNT"), methods=["POST"],
+    key_func=lambda: f"second-factor:{(session.get('second_factor_login') or {}).get('patient')}",
     deduct_when=lambda response: response.status_code == FAILED_LOGIN)
 register_limit_per_ip = limiter.limit(limit_from("RATELIMIT_REGISTER_PER_IP"), methods=["POST"])
 

@@ -11,7 +11,6 @@ usable code. Codes are written for typing from paper: no 0/O, 1/I/L, grouped in 
 accepted with any case, spaces or dashes.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from diary.models import Invite, SiteSetting, utcnow
+from diary.security import hash_random_code
 
 MODES = ("open", "invite", "closed")
 DEFAULT_MODE = "open"
@@ -58,7 +58,7 @@ def normalise_code(code: str) -> str:
 
 
 def hash_code(code: str) -> str:
-    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+    return hash_random_code(normalise_code(code))
 
 
 def create_invite(session: Session, *, expires_days: int | None, max_uses: int | None) -> tuple[str, Invite]:

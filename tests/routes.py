@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
+import pyotp
 import pytest
 from sqlalchemy import select as core_select
 from sqlmodel import SQLModel, select
 from werkzeug.routing import IntegerConverter, Rule
 
-from diary import create_app
+from diary import create_app, days
 from diary.models import Entry, Medication, PushSubscription, QuestionnaireAnswer, ShareLink, TherapyEvent
 from tests.conftest import TEST_CONFIG
 from tests.html import parse
@@ -188,6 +189,19 @@ def make_push_subscription(diary: Diary) -> int:
     with app.test_request_context():
         create_reset(diary.patient.id)
     return newest(diary, PushSubscription)
+
+
+def turn_on_second_factor(client) -> tuple[str, list[str]]:
+    """Set up two-step login as the patient would: scan (here: read) the key shown on the page,
+    type back the app's current code (now as the app's clock has it: tests may set it).
+    The key and the 10 recovery codes shown once."""
+    assert client.post("/account/two-step/start").status_code == 302
+    secret = "".join(parse(client.get("/account/two-step")).find(id="setup-key").get_text().split())
+    response = client.post("/account/two-step/confirm", data={"code": pyotp.TOTP(secret).at(days.utc_now())})
+    assert response.status_code == 302 and response.location == "/account/two-step/recovery-codes"
+    codes = [item.get_text(strip=True) for item in
+             parse(client.get(response.location)).select("ol.recovery-codes li")]
+    return secret, codes
 
 
 # URL parameter name -> function creating the patient's object and returning its id.

@@ -12,7 +12,7 @@ from sqlmodel import SQLModel
 
 from tests.conftest import PASSWORD, make_patient, sqlite_only
 from tests.html import field_error, parse, title
-from tests.routes import PARAMETER_FACTORIES, Diary, dump
+from tests.routes import PARAMETER_FACTORIES, Diary, dump, turn_on_second_factor
 
 # Tables that hold no patient's rows, each with the reason.
 NOT_PATIENT_DATA: dict[str, str] = {
@@ -63,9 +63,10 @@ def test_a_wrong_password_deletes_nothing(app, db):
 
 
 def test_after_deletion_nothing_of_the_patient_remains_in_any_table(app, db):
-    fill_diary(app, db, "charlie@example.com", "Charlie")
+    turn_on_second_factor(fill_diary(app, db, "charlie@example.com", "Charlie").client)
     before_alice = dump(engine_of(app))
     alice = fill_diary(app, db, "alice@example.com", "Alice")
+    turn_on_second_factor(alice.client)  # the authenticator and the recovery codes go too
     with_alice = dump(engine_of(app))
     for table in SQLModel.metadata.sorted_tables:
         if table.name not in NOT_PATIENT_DATA:

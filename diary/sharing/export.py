@@ -23,9 +23,9 @@ from sqlmodel import SQLModel
 
 from diary.db import get_session
 
-# Reminder settings, devices and reset links are about the account, not the diary.
+# Reminder settings, devices, reset links and the second factor are about the account, not the diary.
 NOT_EXPORTED = {"patient", "share_link", "reminder_setting", "push_subscription", "reminder_sent",
-                "password_reset"}
+                "password_reset", "second_factor", "recovery_code"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # the last: the escape itself
 
 

@@ -5,8 +5,6 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
-import qrcode
-import qrcode.image.svg
 from flask import (
     Blueprint, current_app, flash, make_response, redirect, render_template, request,
     session, url_for,
@@ -24,6 +22,7 @@ from diary.forms import FormReader
 from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
 from diary.notices import notice_share_link_from_request
+from diary.qr import qr_svg
 from diary.questionnaires.queries import all_answered
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, fhir, importing, links
@@ -50,12 +49,6 @@ def public_url(token: str) -> str:
     if not current_app.config.get("PUBLIC_URL"):
         notice_share_link_from_request()
     return f"{public_base()}{url_for('sharing.shared', token=token)}"
-
-
-def qr_svg(text: str) -> Markup:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    svg = image.to_string(encoding="unicode")
-    return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" class="qr" ', 1))
 
 
 def read_link_form(reader: FormReader, today: date):
