@@ -52,3 +52,26 @@ def local_now(time_zone: str, now: datetime | None = None) -> datetime:
     """The patient's wall-clock date and time, without a zone (as they would write it down)."""
     instant = now or utc_now()
     return instant.astimezone(ZoneInfo(time_zone)).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def parse_month(text: str) -> date | None:
+    """A YYYY-MM month as its first day, or None when the text is not one."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        return date(year, month, 1) if len(text.strip()) == 7 else None
+    except (ValueError, AttributeError):
+        return None
+
+
+def month_days(first: date) -> list[date]:
+    """Every day of the month that starts on ``first``."""
+    following = next_month(first)
+    return [date.fromordinal(n) for n in range(first.toordinal(), following.toordinal())]
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def previous_month(first: date) -> date:
+    return date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)

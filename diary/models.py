@@ -283,7 +283,7 @@ class MedicationDose(SQLModel, table=True):
     __tablename__ = "medication_dose"
     __table_args__ = (
         UniqueConstraint("medication_day_id", "medication_id", name="uq_medication_dose_medication"),
-        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),  # 0: "not taken"
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -69,6 +69,7 @@ DOSE_MAX_MG = Decimal("1000")  # far above any ketamine session or lozenge
 MINUTES_IN_A_DAY = 24 * 60
 AMOUNT_MAX = {"mg": Decimal("5000"), "mcg/hr": Decimal("500")}
 AMOUNT_MAX_OTHER = Decimal("10000")
+USUAL_LEAST = Decimal("0.01")
 
 # Each field once: the forms below read them, and the import checks every column with them.
 NOTES = Text("Notes", max_length=NOTES_MAX)
@@ -106,10 +107,10 @@ THERAPY_FIELDS = {
 }
 
 
-def amount(label: str, unit: str | None, required: bool = False) -> Number:
-    """How much of a medicine: the most that is believable depends on its unit."""
-    return Number(label, required, Decimal("0.01"), AMOUNT_MAX.get(unit or "", AMOUNT_MAX_OTHER),
-                  unit or "")
+def amount(label: str, unit: str | None, required: bool = False, least=Decimal("0")) -> Number:
+    """How much of a medicine: the most that is believable depends on its unit. A dose taken on a
+    day may be 0 ("not taken", as a tapering patient types it); a usual dose may not."""
+    return Number(label, required, least, AMOUNT_MAX.get(unit or "", AMOUNT_MAX_OTHER), unit or "")
 
 
 # Every column of the treatment tables and its field, for the import (rules across columns:
@@ -119,7 +120,7 @@ COLUMNS = {
     "infusion": INFUSION_FIELDS | {"created_at": CREATED_AT, "updated_at": UPDATED_AT},
     "infusion_side_effect": {"phase": Choice("Phase", True, tuple(dict(PHASES))),
                              **SIDE_EFFECT_COLUMNS},
-    "medication": MEDICATION_FIELDS | {"usual_dose": amount("Usual dose", None),
+    "medication": MEDICATION_FIELDS | {"usual_dose": amount("Usual dose", None, least=USUAL_LEAST),
                                        "active": YesNo("Active", True), "created_at": CREATED_AT},
     "medication_day": {"day": Day("Date", True), "updated_at": UPDATED_AT},
     "medication_dose": {"amount": amount("Amount", None, required=True)},

@@ -15,7 +15,7 @@ from diary.side_effects import DETAIL, SEVERITY_LEVELS, SEVERITY_NAMES, SIDE_EFF
 from diary.treatments.fields import (  # noqa: F401  the choices, read by the pages from here
     CHOICE_NAMES, CONDITIONS, DRUGS, INFUSION_FIELDS, INFUSION_PAINS, MEDICATION_FIELDS,
     MEDICATION_FORMS, MINUTES_IN_A_DAY, PGIC, PHASES, ROUTES, SERIES_FIELDS, THERAPY_FIELDS,
-    THERAPY_KINDS, UNITS, amount,
+    THERAPY_KINDS, UNITS, USUAL_LEAST, amount,
 )
 from diary.treatments.mme import logged_unit
 
@@ -163,7 +163,8 @@ def read_medication(reader: FormReader) -> MedicationInput | None:
     name, drug, form, unit = (reader.read(column, field) for column, field in MEDICATION_FIELDS.items())
     if problem := unit_problem(drug, unit):
         reader.fail("unit", problem)
-    usual = reader.read("usual_dose", amount("Usual dose", unit if "unit" not in reader.errors else None))
+    usual = reader.read("usual_dose", amount("Usual dose", unit if "unit" not in reader.errors else None,
+                                               least=USUAL_LEAST))
     if not reader.ok:
         return None
     return MedicationInput(name, drug, form, unit, usual)

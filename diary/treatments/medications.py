@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import parse_day, today_in
+from diary.days import month_days, next_month, parse_day, parse_month, previous_month, today_in
 from diary.forms import FormReader
 from diary.models import Medication
 from diary.treatments import queries
@@ -18,7 +18,7 @@ from diary.treatments.forms import (
 
 bp = Blueprint("medications", __name__, url_prefix="/treatments/medications")
 
-DAYS_SHOWN = 30
+MONTH_PROBLEM = "Choose a month from the past or this one, such as 2026-03"
 
 
 def patient_today() -> date:
@@ -34,13 +34,25 @@ def medication_form(medication: Medication | None, values, errors, status: int =
 @bp.route("/")
 @login_required
 def index():
+    """Today's medications, the list, and MME/day for one month (this one unless ``?month=``)."""
     today = patient_today()
-    by_day = queries.mme_by_day(current_user.id)
+    this_month = today.replace(day=1)
+    asked = request.args.get("month")
+    month = this_month if asked is None else parse_month(asked)
+    errors, status = {}, 200
+    if month is None or month > this_month or month.year < 1900:
+        errors, status, month = {"month": MONTH_PROBLEM}, 422, this_month
+    by_day = queries.mme_by_day(current_user.id, month_days(month))
+    recent = queries.mme_by_day(current_user.id, [today - timedelta(days=1), today])
+    earlier = queries.first_medication_day(current_user.id)
     return render_template("treatments/medications.html", today=today,
                            medications=queries.medications(current_user.id),
-                           days=list(by_day.items())[:DAYS_SHOWN], today_mme=by_day.get(today),
-                           yesterday_logged=today - timedelta(days=1) in by_day,
-                           drug_names=CHOICE_NAMES["drug"])
+                           days=list(by_day.items()), today_mme=recent.get(today),
+                           yesterday_logged=today - timedelta(days=1) in recent,
+                           drug_names=CHOICE_NAMES["drug"], month=month, errors=errors,
+                           values={"month": asked if errors else f"{month:%Y-%m}"},
+                           earlier=previous_month(month) if earlier and earlier < month else None,
+                           later=next_month(month) if month < this_month else None), status
 
 
 @bp.route("/new")

@@ -7,6 +7,8 @@ The rules, shared with the before/after analysis:
 3. If any opioid taken that day has no CDC factor, the day has no total (never a partial sum or 0).
 4. A day without a medication record is unknown; "No medications today" or only non-opioids is 0.
 5. Arithmetic is exact (Decimal).
+6. A dose of 0 is "not taken" (a tapering patient types 0): it adds exactly 0, and an opioid
+   without a factor taken 0 of does not take the day's total away.
 """
 
 from collections.abc import Iterable
@@ -69,6 +71,10 @@ class DoseMME:
         return is_opioid(self.dose.drug)
 
     @property
+    def not_taken(self) -> bool:
+        return self.dose.amount == 0
+
+    @property
     def without_factor(self) -> bool:
         """An opioid the day's total cannot include (rule 3)."""
         return self.opioid and self.mme is None
@@ -88,7 +94,9 @@ class DayMME:
 
 
 def dose_mme(dose: Dose) -> Decimal | None:
-    """Rule 1. A unit other than the drug's own (a patch in mg) counts as no factor, never a guess."""
+    """Rules 1 and 6. A unit other than the drug's own (a patch in mg) counts as no factor, never a guess."""
+    if dose.amount == 0 and is_opioid(dose.drug):
+        return Decimal(0)
     if dose.drug not in MME_FACTORS:
         return None
     _, factor, unit = MME_FACTORS[dose.drug]

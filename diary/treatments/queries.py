@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import abort
 from sqlalchemy import Row, bindparam
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, func, select
 
 from diary.access import owned_or_404
 from diary.db import get_session
@@ -230,10 +230,17 @@ def as_mme_doses(rows: list[tuple[MedicationDose, Medication]]) -> list[Dose]:
             for dose, medication in rows]
 
 
-def mme_by_day(patient_id: int) -> dict[date, DayMME]:
-    """MME for every recorded day, newest first; unrecorded days are simply absent (unknown)."""
-    recorded = doses_on(patient_id)
+def mme_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, DayMME]:
+    """MME for every recorded day (or only ``days``), newest first; unrecorded days are simply
+    absent (unknown)."""
+    recorded = doses_on(patient_id, days)
     return {day: day_mme(as_mme_doses(recorded[day])) for day in sorted(recorded, reverse=True)}
+
+
+def first_medication_day(patient_id: int) -> date | None:
+    """The earliest day with a medication record, or None."""
+    return get_session().exec(select(func.min(MedicationDay.day))
+                              .where(MedicationDay.patient_id == patient_id)).one()
 
 
 def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> MedicationDay:

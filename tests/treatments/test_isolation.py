@@ -98,7 +98,7 @@ def test_another_patients_medicine_cannot_be_logged_as_yours(client, auth, charl
     client.post("/treatments/medications/day",
                 data={"day": "2026-03-01", f"amount_{alices['medication']}": "999"})
     assert [dose.amount for dose in db.exec(select(MedicationDose))] == [10]
-    page = parse(client.get("/treatments/medications/"))
+    page = parse(client.get("/treatments/medications/?month=2026-03"))
     assert page.find(id="day-2026-03-01").select(".dose-list li") == []
 
 

@@ -172,8 +172,8 @@ def test_a_bad_medicine_is_refused_and_nothing_is_stored(as_alice, db, form, fie
 
 
 @pytest.mark.parametrize("amount, message", [
-    ("-5", "Amount of Durogesic must be between 0.01 and 500 mcg/hr"),
-    ("5000", "Amount of Durogesic must be between 0.01 and 500 mcg/hr"),
+    ("-5", "Amount of Durogesic must be between 0 and 500 mcg/hr"),
+    ("5000", "Amount of Durogesic must be between 0 and 500 mcg/hr"),
     ("a lot", "Amount of Durogesic must be a number"),
 ])
 def test_a_bad_amount_is_refused_and_the_day_is_not_stored(as_alice, db, amount, message):
@@ -207,3 +207,75 @@ def test_stopping_a_medicine_asks_first_and_keeps_its_days(as_alice, db):
     page = parse(as_alice.get("/treatments/medications/"))
     assert page.select(".entry-row .row-meta") == []  # off the list
     assert day_total(as_alice, "2026-03-09") == "15"
+
+
+def test_a_dose_of_0_is_stored_as_not_taken_and_adds_nothing(as_alice, db, app, alice):
+    """Found in issue 20: a tapering patient's 0 was refused ("between 0.01 and 5000 mg")."""
+    add_medication(as_alice, "OxyContin", "oxycodone")
+    add_medication(as_alice, "Butrans", "buprenorphine")
+    add_medication(as_alice, "Oramorph", "morphine")
+    oxy, butrans, morphine = (f"amount_{med_id(db, name)}" for name in ("OxyContin", "Butrans", "Oramorph"))
+    log_day(as_alice, "2026-03-10", **{oxy: "0", butrans: "0", morphine: "7.5"})
+    # 0 x 1.5 + nothing for the buprenorphine not taken + 7.5 x 1 = 7.5: a total, since no
+    # opioid without a factor was actually taken.
+    assert day_total(as_alice, "2026-03-10") == "7.5"
+    assert doses_shown(as_alice, "2026-03-10") == [
+        "Butrans 0 mg: not taken", "Oramorph 7.5 mg: 7.5 MME", "OxyContin 0 mg: not taken"]
+    assert history_mme(app, alice) == {date(2026, 3, 10): Decimal("7.5")}
+    doses = {dose.medication_id: dose.amount for dose in db.exec(select(MedicationDose))}
+    assert doses == {med_id(db, "OxyContin"): Decimal("0"), med_id(db, "Butrans"): Decimal("0"),
+                     med_id(db, "Oramorph"): Decimal("7.5")}
+
+
+def test_only_zero_doses_make_a_day_of_0_mme(as_alice, db, app, alice):
+    add_medication(as_alice, "OxyContin", "oxycodone")
+    log_day(as_alice, "2026-03-10", **{f"amount_{med_id(db, 'OxyContin')}": "0"})
+    assert day_total(as_alice, "2026-03-10") == "0"
+    assert history_mme(app, alice) == {date(2026, 3, 10): Decimal(0)}
+
+
+def test_the_database_accepts_0_but_never_a_negative_dose(as_alice, db):
+    from sqlalchemy.exc import IntegrityError
+
+    add_medication(as_alice, "OxyContin", "oxycodone")
+    log_day(as_alice, "2026-03-10", **{f"amount_{med_id(db, 'OxyContin')}": "0"})
+    dose = db.exec(select(MedicationDose)).one()
+    dose.amount = Decimal("-1")
+    db.add(dose)
+    with pytest.raises(IntegrityError):
+        db.commit()
+    db.rollback()
+
+
+def test_the_page_goes_back_month_by_month_showing_every_days_mme_and_each_medicines_part(as_alice, db):
+    """Found in issue 20: only the latest 30 days were listed; older days' MME could not be seen."""
+    add_medication(as_alice, "OxyContin", "oxycodone")
+    add_medication(as_alice, "Oramorph", "morphine")
+    oxy, morphine = f"amount_{med_id(db, 'OxyContin')}", f"amount_{med_id(db, 'Oramorph')}"
+    for day in range(1, 32):  # every day of December 2025, three months before today
+        log_day(as_alice, f"2025-12-{day:02d}", **{oxy: "10", morphine: str(day)})
+    log_day(as_alice, "2026-03-09", **{oxy: "20"})
+    this_month = parse(as_alice.get("/treatments/medications/"))
+    assert [li["id"] for li in this_month.select("li[id^=day-]")] == ["day-2026-03-09"]
+    assert "March 2026" in this_month.find(id="mme").get_text()
+    earlier = this_month.find("a", string=lambda text: text and "Earlier month" in text)
+    assert earlier["href"] == "/treatments/medications/?month=2026-02#mme"
+    assert parse(as_alice.get(earlier["href"])).select("li[id^=day-]") == []  # nothing logged in February
+    december = as_alice.get("/treatments/medications/?month=2025-12")
+    page = parse(december)
+    assert len(page.select("li[id^=day-]")) == 31
+    # 31 December: 10 mg oxycodone x 1.5 = 15, 31 mg morphine x 1 = 31, total 46
+    row = page.find(id="day-2025-12-31")
+    assert " ".join(row.select_one(".mme-total strong").get_text(" ", strip=True).split()) == "46"
+    assert [" ".join(li.get_text(" ", strip=True).split()) for li in row.select(".dose-list li")] == [
+        "Oramorph 31 mg: 31 MME", "OxyContin 10 mg: 15 MME"]
+    later = page.find("a", string=lambda text: text and "Later month" in text)
+    assert later["href"] == "/treatments/medications/?month=2026-01#mme"
+    assert page.find("a", string=lambda text: text and "Earlier month" in text) is None  # nothing before
+
+
+@pytest.mark.parametrize("month", ["2026-13", "march", "2026-04", "0000-01"])
+def test_a_month_that_cannot_be_shown_is_refused(as_alice, month):
+    response = as_alice.get(f"/treatments/medications/?month={month}")
+    assert response.status_code == 422
+    assert field_error(response, "month") is not None

@@ -112,3 +112,14 @@ def test_the_mme_module_is_pure():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=ROOT)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_dose_of_0_is_taken_nothing_exactly():
+    # 0 x 1.5 = 0 and 10 x 1 = 10; the 0 of buprenorphine (no factor) was not taken, so the day
+    # keeps its total; a 0 patch in mg is no guess either, just nothing.
+    day = day_mme([mg("oxycodone", "0"), mg("morphine", "10"), mg("buprenorphine", "0"),
+                   mg("fentanyl_patch", "0")])
+    assert day.total == Decimal("10") and not day.without_factor
+    assert [dose.mme for dose in day.doses] == [Decimal(0), Decimal(10), Decimal(0), Decimal(0)]
+    assert day_mme([mg("oxycodone", "0")]).total == Decimal(0)
+    assert day_mme([mg("buprenorphine", "0"), mg("buprenorphine", "0.01")]).total is None
