@@ -1,7 +1,7 @@
 """medication dose of 0: a tapering patient's "not taken" is stored (amount >= 0, was > 0)
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-03 15:05:00
 """
 from typing import Sequence, Union
@@ -9,8 +9,8 @@ from typing import Sequence, Union
 from alembic import op
 
 
-revision: str = '0011'
-down_revision: Union[str, None] = '0010'
+revision: str = '0012'
+down_revision: Union[str, None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
