@@ -20,6 +20,7 @@ from sqlmodel import select
 
 from diary.days import today_in
 from diary.db import get_session
+from diary.questionnaires.queries import all_answered
 from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
     MedicationDose, TherapyEvent, User,
@@ -89,7 +90,7 @@ def load_history(patient: User) -> History:
     return History(
         today=today_in(patient.time_zone), entries=entries, series=tuple(series),
         before_days=patient.trends_before_days, after_days=patient.trends_after_days,
-        mme=mme, medications=medications,
+        mme=mme, medications=medications, questionnaires=tuple(all_answered(patient.id)),
         therapies=tuple(
             TherapyRecord(day=row.day, kind=row.kind_other or CHOICE_NAMES["therapy"][row.kind],
                           note=row.note or "", id=row.id)

@@ -18,6 +18,7 @@ from diary.charts import figures, side_effect_chart
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.history import analysed_history, derived, history_key
+from diary.questionnaires.figure import questionnaire_figure
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.treatments.forms import CHOICE_NAMES
 from diary.trends.display import (
@@ -145,11 +146,14 @@ def timeline():
                      "mme": history.mme.get(day), "mme_known": day in history.mme})
         day -= timedelta(days=1)
     logged = sum(1 for row in rows if row["pain"] is not None)
+    answered = [item for item in history.questionnaires if first <= item.day <= last]
     return render_template(
         "trends/timeline.html", ranges=RANGES, range_key=range_key, rows=rows, logged=logged,
         first=first, last=last, history=history, trends=trends,
         glance=range_glance(trends, first, last),
-        figure=figures.timeline(trends, history, first, last))
+        figure=figures.timeline(trends, history, first, last), answered=answered,
+        questionnaire_names={kind: item.name for kind, item in QUESTIONNAIRES.items()},
+        questionnaires=questionnaire_figure(answered, history.series, first, last) if answered else None)
 
 
 @bp.route("/side-effects")

@@ -3,7 +3,6 @@ around each series of the period, and every PHQ-9 question 9 answer other than "
 Pure: built from the report's History and the patient's answered questionnaires."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from diary.questionnaires.items import ANSWER_WORDS, QUESTIONNAIRES
 from diary.questionnaires.scoring import AroundSeries, Answered, around_each_series, safety_flags
@@ -18,12 +17,10 @@ class ReportQuestionnaires:
     answer_words = ANSWER_WORDS
 
 
-def report_questionnaires(series, answered: list[Answered], start: date | None = None,
-                          end: date | None = None) -> ReportQuestionnaires:
-    """Only questionnaires inside the period (a share link's) count, like every other number."""
-    inside = tuple(item for item in answered
-                   if (start is None or item.day >= start) and (end is None or item.day <= end))
-    around = around_each_series(series, inside)
+def report_questionnaires(series, answered: tuple[Answered, ...]) -> ReportQuestionnaires:
+    """From a history already restricted to the report's period (diary.sharing.report), so only
+    questionnaires inside a share link's period count, like every other number."""
+    around = around_each_series(series, answered)
     return ReportQuestionnaires(
         series=tuple((item, around[item.id]) for item in series if item.id in around),
-        flags=tuple(safety_flags(inside)), answered=inside)
+        flags=tuple(safety_flags(answered)), answered=tuple(answered))

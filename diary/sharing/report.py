@@ -113,6 +113,7 @@ def restricted_to(history: History, start: date | None, end: date | None) -> His
         series=tuple(s for s in series if s.infusions),
         mme={day: value for day, value in history.mme.items() if inside(day)},
         therapies=tuple(t for t in history.therapies if inside(t.day)),
+        questionnaires=tuple(q for q in history.questionnaires if inside(q.day)),
         medications=tuple(replace(m, doses=tuple(dose for dose in m.doses if inside(dose[0])))
                           for m in history.medications),
     )

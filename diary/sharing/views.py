@@ -23,7 +23,9 @@ from diary.history import cached_load, derived, history_key, patient_history
 from diary.models import ShareLink, User
 from diary.notices import notice_share_link_from_request
 from diary.qr import qr_svg
+from diary.questionnaires.figure import questionnaire_figure
 from diary.questionnaires.queries import all_answered
+from diary.questionnaires.report import report_questionnaires
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, fhir, importing, links
 from diary.sharing.fhir.terminology import CODE_SYSTEM_PATH
@@ -122,8 +124,10 @@ def report_parts(patient, start: date | None = None, end: date | None = None,
     def build():
         history = restricted_to(cached_load(patient, key), start, end)
         report = build_report(patient.display_name, history, CHOICE_NAMES["pgic"], include_notes)
-        charts = report_charts(report)
-        body = render_template("sharing/_report_body.html", report=report, charts=charts)
+        questionnaires = report_questionnaires(history.series, history.questionnaires)
+        charts = report_charts(report, questionnaires)
+        body = render_template("sharing/_report_body.html", report=report, charts=charts,
+                               questionnaires=questionnaires)
         return report, charts, Markup(body)
 
     # Everything the body depends on besides the history is in the key: the name, the period and
@@ -131,9 +135,15 @@ def report_parts(patient, start: date | None = None, end: date | None = None,
     return derived(key, ("report", patient.display_name, start, end, include_notes), build)
 
 
-def report_charts(report) -> dict:
-    """The timeline and before/after charts, drawn from the same analysis as the report's numbers."""
+def report_charts(report, questionnaires) -> dict:
+    """The timeline, before/after and questionnaire charts, drawn from the same analysis as the
+    report's numbers."""
     charts = {}
+    if questionnaires.answered:
+        days = [item.day for item in questionnaires.answered]
+        days += [day for item in report.history.series for day in (item.first_day, item.last_day)]
+        charts["questionnaires"] = questionnaire_figure(
+            list(questionnaires.answered), report.history.series, min(days), max(days))
     if report.first_day or report.trends.series:
         days = [day for day in (report.first_day, report.last_day) if day]
         days += [s.series.first_day for s in report.trends.series]

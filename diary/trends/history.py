@@ -119,5 +119,7 @@ class History:
     mme: dict[date, Decimal | None] = field(default_factory=dict)
     therapies: tuple[TherapyRecord, ...] = ()
     medications: tuple[MedicationRecord, ...] = ()  # ordered by name
+    # PHQ-9 and GAD-7 answers (diary.questionnaires.scoring.Answered), oldest first.
+    questionnaires: tuple = ()
     before_days: int = 14
     after_days: int = 14

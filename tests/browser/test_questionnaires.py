@@ -1,12 +1,16 @@
 """Answering the PHQ-9 and GAD-7 on a phone, in the real browser: due on "Log today", one tap
 per question, and the safety path after item 9 (at once with JavaScript, after saving without)."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from diary.days import today_in
 from diary.models import QuestionnaireAnswer, User
-from tests.browser.pages import VIEWPORTS, check_page, tap
+from tests.browser.pages import SCREENSHOTS, VIEWPORTS, check_page, csrf_token, tap
 
 pytestmark = pytest.mark.browser
 
@@ -63,3 +67,32 @@ def test_without_javascript_the_safety_page_follows_the_save(browser, live_serve
     assert "emergency number" in page.locator(".crisis-resources").inner_text()
     assert [row.item_9 for row in answers_of(database, patient.email)] == [3]
     context.close()
+
+
+def test_the_report_names_question_9_in_words_and_shows_the_change_around_the_series(
+        contexts, new_patient, time_zone):
+    patient, state = new_patient("Ira")
+    context = contexts.open(VIEWPORTS["phone-360"], storage_state=state)
+    page = context.new_page()
+    page.goto("/today")
+    token = csrf_token(page)
+    today = today_in(time_zone)
+
+    def post(path: str, form: dict) -> str:
+        response = context.request.post(path, form={**form, "csrf_token": token}, max_redirects=0)
+        assert response.status == 302, (path, response.status, response.text()[:300])
+        return response.headers["location"]
+
+    series = post("/treatments/series", {"name": "Autumn series", "condition": "crps", "route": "iv"})
+    series_id = re.search(r"/series/(\d+)", series).group(1)
+    for days_ago in (20, 18):
+        post(f"/treatments/series/{series_id}/infusions",
+             {"day": (today - timedelta(days=days_ago)).isoformat(), "start_time": "09:00"})
+    post("/questionnaires/phq9", {**{f"item_{n}": "1" for n in range(1, 9)}, "item_9": "1"})
+    page.goto("/report")
+    expect(page.locator(".safety-flags")).to_contain_text("answered “Several days”")
+    expect(page.locator(".questionnaire-change tbody tr").first).to_contain_text("9 (mild)")
+    expect(page.locator(".questionnaire-change tbody tr").first).to_contain_text("not enough data")
+    assert check_page(page, "report-questionnaires-phone-360") == []
+    page.locator("section.report-questionnaires").screenshot(
+        path=str(SCREENSHOTS / "report-questionnaires-section-phone-360.png"))
