@@ -77,3 +77,13 @@ def test_the_timeline_shows_the_scores_with_band_edges_and_the_series(responder)
     assert figure["data"][0]["x"] == ["2026-03-10", "2026-03-16", "2026-03-24"]
     assert [shape["y0"] for shape in figure["layout"]["shapes"] if shape["type"] == "line"] == [5, 10, 15, 20, 5, 10, 15]
     assert any(shape["type"] == "rect" and shape["x0"] == "2026-03-15" for shape in figure["layout"]["shapes"])
+
+
+def test_a_new_answer_shows_at_once_on_the_report_and_the_timeline(as_alice, clock):
+    clock.set("2026-03-10T10:00", "Europe/London")
+    as_alice.post("/entries", data={"day": "2026-03-10", "pain_avg": "5"})
+    assert parse(as_alice.get("/report")).select_one(".safety-flags") is None  # built and kept
+    as_alice.get("/trends/timeline")
+    answer(as_alice, clock, "2026-03-10", "phq9", [0] * 8 + [2])
+    assert "“More than half the days”" in parse(as_alice.get("/report")).select_one(".safety-flags").get_text()
+    assert parse(as_alice.get("/trends/timeline")).find("script", id="chart-questionnaires-data")
