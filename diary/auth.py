@@ -17,7 +17,10 @@ from diary.forms import FormReader
 from diary.history import forget_patient
 from diary.models import Invite, User, new_session_secret
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
-from diary.ratelimit import login_limit_per_email, login_limit_per_ip, register_limit_per_ip
+from diary.known_devices import remember_device
+from diary.ratelimit import (
+    login_limit_per_device, login_limit_per_email, login_limit_per_ip, register_limit_per_ip,
+)
 from diary.security import hash_password, safe_next, verify_password
 
 bp = Blueprint("auth", __name__)
@@ -163,7 +166,7 @@ def register():
             current_app.logger.info("Patient %s registered (registration %s)", user.id, mode)
             start_session(user)
             flash("Welcome. Your diary is ready: log today's pain below.", "success")
-            return redirect(url_for("entries.today"))
+            return remember_device(redirect(url_for("entries.today")), user.email)
     values = {key: value for key, value in request.form.items() if "password" not in key}
     return render_template("auth/register.html", values=values, errors=reader.errors,
                            invite_mode=mode == "invite"), 422
@@ -180,6 +183,7 @@ def read_invite(reader: FormReader, session) -> Invite | None:
 @bp.route("/login", methods=("GET", "POST"))
 @login_limit_per_ip
 @login_limit_per_email
+@login_limit_per_device
 def login():
     if request.method == "GET":
         return render_template("auth/login.html", values={}, errors={})
@@ -194,7 +198,7 @@ def login():
             return redirect(url_for("second_factor.login_code"))
         start_session(user, remember=remember)
         current_app.logger.info("Patient %s logged in", user.id)
-        return redirect(next_url or url_for("entries.today"))
+        return remember_device(redirect(next_url or url_for("entries.today")), user.email)
     # Neither the email nor the password is logged: the address alone is personal data.
     current_app.logger.warning("Failed login from %s", request.remote_addr)
     errors = {"email": "Email or password is not right. Please try again."}

@@ -106,11 +106,15 @@ def prune(folder: Path, pattern: str, keep: int) -> list[Path]:
     return old
 
 
+# Tables whose rows nobody would miss: Alembic's revision, and counts of failed attempts.
+NOT_DATA = ("alembic_version", "rate_limit_count")
+
+
 def holds_data(connection: sqlite3.Connection) -> bool:
-    """True when any table but Alembic's own has a row: restoring over it would lose something."""
+    """True when any other table has a row: restoring over it would lose something."""
     tables = [row[0] for row in connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' "
-        "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")]
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        if row[0] not in NOT_DATA]
     return any(connection.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]
                for table in tables)
 

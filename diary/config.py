@@ -200,9 +200,11 @@ SETTINGS = (
             "(`.example.org` allows its subdomains). Loopback (`localhost`, `127.0.0.1`) and the "
             "host of `DIARY_PUBLIC_URL` are always allowed; a request for any other host gets a "
             "400 page, so no link is ever built from a made-up `Host` header.", parse_host_names),
-    Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "memory://",
-            "Where login and share-link attempts are counted. `memory://` counts per server "
-            "process; `redis://host:6379` (or `memcached://`) shares one count across workers."),
+    Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "database://",
+            "Where failed logins, sign-ups and share-link guesses are counted. `database://`: in "
+            "the diary's own database, one count for all workers (and for several servers on one "
+            "PostgreSQL); `redis://host:6379` for servers that share no database (install the "
+            "`redis` client too); `memory://` counts per worker process, so only for tests."),
     Setting("DIARY_CRISIS_RESOURCES", "CRISIS_RESOURCES", CRISIS_RESOURCES_DEFAULT,
             "Crisis lines for your country, shown on the safety page after a PHQ-9 item 9 answer "
             "other than \"Not at all\". Lines separated by `|`, e.g. `In an emergency call 999. | "

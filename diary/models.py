@@ -158,6 +158,19 @@ class Invite(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class RateLimitCount(SQLModel, table=True):
+    """Attempts counted against one rate limit in its current window (diary.ratelimit_storage).
+
+    The key (limit, address or account) is stored only as its SHA-256: no address or email here.
+    """
+
+    __tablename__ = "rate_limit_count"
+
+    key_hash: str = Field(max_length=64, primary_key=True)
+    count: int
+    window_ends: float = Field(index=True)  # Unix time; ended windows are deleted by the next count
+
+
 class ShareLink(SQLModel, table=True):
     """A read-only link for a clinician. Only a hash of its token is kept, so a leaked database
     leaks no working link."""

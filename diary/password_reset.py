@@ -18,7 +18,7 @@ from diary import days, mail
 from diary.db import get_session
 from diary.forms import FormReader
 from diary.models import PasswordReset, User
-from diary.ratelimit import limit_from, limiter, submitted_email
+from diary.ratelimit import email_key, limit_from, limiter
 from diary.security import hash_password
 
 bp = Blueprint("password_reset", __name__, url_prefix="/password")
@@ -29,7 +29,7 @@ SENT = ("If an account uses that address, we have sent it a link to choose a new
 
 forgot_limit_per_ip = limiter.limit(limit_from("RATELIMIT_RESET_PER_IP"), methods=["POST"])
 forgot_limit_per_email = limiter.limit(limit_from("RATELIMIT_RESET_PER_EMAIL"), methods=["POST"],
-                                       key_func=lambda: "reset-" + submitted_email())
+                                       key_func=lambda: "reset-" + email_key())
 # Wrong or used tokens from one address: a link is unguessable, a scan is not.
 token_limit_per_ip = limiter.limit(limit_from("RATELIMIT_SHARE_TOKEN_PER_IP"),
                                    deduct_when=lambda response: response.status_code in (404, 410))

@@ -1,29 +1,40 @@
 """Throttling guessers: password and code guessing at login, mass sign-ups, and share-token guessing.
 
-Flask-Limiter counts attempts in the storage named by ``DIARY_RATELIMIT_STORAGE_URL`` (memory by
-default: one count per server process; a shared ``redis://`` or ``memcached://`` storage makes the
-count exact across gunicorn workers). A request over a limit gets the 429 page from diary.errors.
+Flask-Limiter counts attempts in the storage named by ``DIARY_RATELIMIT_STORAGE_URL``: by default
+the diary's own database (diary.ratelimit_storage), one count for every worker, so the limits are
+the README's whatever ``DIARY_WORKERS`` is; ``redis://`` for servers that share no database. A
+request over a limit gets the 429 page from diary.errors.
+
+Failed logins are counted per address and per account, except from a device that has logged in
+to that account before (diary.known_devices): its attempts are counted per device instead, so a
+stranger's guesses, even from the same address, never lock the patient out of their own phone.
 
 The limits themselves are app.config keys (``LIMITS`` below) so tests can make them tiny; the
 defaults let a patient who mistypes a few times through and stop a script.
 """
 
-from flask import Flask, current_app, request, session
+import hashlib
+
+from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits.errors import ConfigurationError
 
+from diary import ratelimit_storage  # noqa: F401  registers the database:// storage
 from diary.config import SettingError
+from diary.known_devices import device_of
 
 # app.config key -> default. Syntax: the `limits` package's "N per period".
 LIMITS = {
     # Only failed logins count (a patient who logs in on three devices is never slowed down).
     "RATELIMIT_LOGIN_PER_IP": "30 per 15 minutes",
-    # Guessing one patient's password from many addresses; also what locks a patient out for at
-    # most this window when someone else tries their email, so it stays short.
+    # Guessing one patient's password from many addresses (devices that have logged in to the
+    # account before are counted on their own, below, so this never locks the patient out).
     "RATELIMIT_LOGIN_PER_EMAIL": "10 per 15 minutes",
     # Wrong codes at the login's second step, per account: 10**6 codes, a few tries each window.
     "RATELIMIT_SECOND_FACTOR_PER_ACCOUNT": "10 per 15 minutes",
+    # Failed logins from one device that has logged in to the account before.
+    "RATELIMIT_LOGIN_PER_DEVICE": "10 per 15 minutes",
     # Every sign-up attempt counts: the "already exists" answer must not be an email oracle.
     "RATELIMIT_REGISTER_PER_IP": "20 per hour",
     # Wrong share tokens (404/410) from one address: a link is unguessable, a scan is not.
@@ -46,25 +57,58 @@ def limit_from(config_key: str):
 
 
 def submitted_email() -> str:
-    """The email typed into the login form, normalised as login does, as the counting key."""
-    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+    """The email typed into the login form, normalised as login does."""
+    return (request.form.get("email") or "").strip().lower()[:254]
 
 
+def email_key() -> str:
+    # Hashed: Flask-Limiter logs the key of a limit that is exceeded, and an email is personal.
+    return "email:" + hashlib.sha256(submitted_email().encode()).hexdigest()
+
+
+def known_device() -> str | None:
+    """The id of this device if it has logged in before to the account being tried."""
+    if "known_device" not in g:
+        g.known_device = device_of(submitted_email())
+    return g.known_device
+
+
+def from_known_device() -> bool:
+    return known_device() is not None
+
+
+def from_elsewhere() -> bool:
+    return known_device() is None
+
+
+def device_key() -> str:
+    return "device:" + known_device()
+
+
+def failed_login(response) -> bool:
+    return response.status_code == FAILED_LOGIN
+
+
+# From a known device, only that device's own failures count: neither the address (a stranger
+# may share it) nor the account (a stranger may be guessing it) can lock it out.
 login_limit_per_ip = limiter.limit(
-    limit_from("RATELIMIT_LOGIN_PER_IP"), methods=["POST"],
-    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+    limit_from("RATELIMIT_LOGIN_PER_IP"), methods=["POST"], deduct_when=failed_login,
+    exempt_when=from_known_device)
 login_limit_per_email = limiter.limit(
-    limit_from("RATELIMIT_LOGIN_PER_EMAIL"), methods=["POST"], key_func=submitted_email,
-    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+    limit_from("RATELIMIT_LOGIN_PER_EMAIL"), methods=["POST"], key_func=email_key,
+    deduct_when=failed_login, exempt_when=from_known_device)
+login_limit_per_device = limiter.limit(
+    limit_from("RATELIMIT_LOGIN_PER_DEVICE"), methods=["POST"], key_func=device_key,
+    deduct_when=failed_login, exempt_when=from_elsewhere)
 # The second step of a login (diary.second_factor.views): wrong codes count per address, as
 # wrong passwords do, and per account, whose id waits in the session.
 second_factor_limit_per_ip = limiter.limit(
     limit_from("RATELIMIT_LOGIN_PER_IP"), methods=["POST"],
-    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+    deduct_when=failed_login)
 second_factor_limit_per_account = limiter.limit(
     limit_from("RATELIMIT_SECOND_FACTOR_PER_ACCOUNT"), methods=["POST"],
     key_func=lambda: f"second-factor:{(session.get('second_factor_login') or {}).get('patient')}",
-    deduct_when=lambda response: response.status_code == FAILED_LOGIN)
+    deduct_when=failed_login)
 register_limit_per_ip = limiter.limit(limit_from("RATELIMIT_REGISTER_PER_IP"), methods=["POST"])
 
 # For the sharing views: put ``@limit_share_token_guessing`` under the route decorator of every

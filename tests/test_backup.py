@@ -116,6 +116,17 @@ def test_restore_into_an_empty_diary(fresh_app, saved_backup):
 
 
 @sqlite_only
+def test_a_diary_whose_only_rows_are_counted_failed_logins_is_empty_for_restore(fresh_app, saved_backup):
+    fresh_app.test_client().post("/login", data={"email": "nobody@example.com", "password": "wrong"})
+    with sqlite3.connect(database_of(fresh_app)) as connection:
+        assert connection.execute("SELECT count(*) FROM rate_limit_count").fetchone()[0] > 0
+    connection.close()
+    result = fresh_app.test_cli_runner().invoke(args=["admin", "restore", str(saved_backup)])
+    assert result.exit_code == 0, result.output
+    assert emails_in(database_of(fresh_app)) == ["alice@example.com"]
+
+
+@sqlite_only
 def test_restore_into_a_missing_database_file(saved_backup, tmp_path):
     database = tmp_path / "new" / "diary.sqlite3"
     app = create_app({**TEST_CONFIG, "DATABASE_URL": f"sqlite:///{database}"}, instance_path=str(tmp_path / "new"))

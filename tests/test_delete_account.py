@@ -18,6 +18,7 @@ from tests.routes import PARAMETER_FACTORIES, Diary, dump, turn_on_second_factor
 NOT_PATIENT_DATA: dict[str, str] = {
     "site_setting": "choices an admin makes for the whole server (registration open or not)",
     "invite": "invite codes belong to the clinic that hands them out, not to a patient",
+    "rate_limit_count": "failed attempts per address or account, as hashes, gone with their window",
 }
 
 

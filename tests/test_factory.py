@@ -13,6 +13,7 @@ def test_defaults_need_no_setup(tmp_path):
     assert config["HTTPS"] is False
     assert config["BIND"] == "127.0.0.1:8000" and config["WORKERS"] == 2
     assert config["TRUSTED_PROXIES"] == 0 and config["PUBLIC_URL"] == ""
+    assert config["TRUSTED_HOST_NAMES"] == [] and config["RATELIMIT_STORAGE_URL"] == "database://"
 
 
 def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
