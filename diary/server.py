@@ -91,11 +91,14 @@ def trust_hosts(app: Flask) -> None:
 def refuse_unknown_host():
     if not isinstance(request.routing_exception, SecurityError):
         return None
-    current_app.logger.warning("Refused a request for a host that is not allowed "
-                               "(add it to DIARY_TRUSTED_HOSTS if it is this diary's)")
     # The page's links are paths: build them as for any allowed host.
     request_ctx.url_adapter = current_app.url_map.bind(
         LOOPBACK_HOSTS[0], script_name=request.script_root, url_scheme=request.scheme)
+    static = current_app.static_url_path + "/"
+    if request.path.startswith(static):  # the same files for every host: the page keeps its style
+        return current_app.send_static_file(request.path.removeprefix(static))
+    current_app.logger.warning("Refused a request for a host that is not allowed "
+                               "(add it to DIARY_TRUSTED_HOSTS if it is this diary's)")
     return render_error(400, "This diary is not at this address",
                         "Open the diary at the address you were given.")
 

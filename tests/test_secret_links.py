@@ -50,10 +50,14 @@ SECRET_ROUTES = sorted({route.rule: route for route in all_routes()
                        key=str)
 
 
+SECRET_WORDS = ("token", "code", "secret", "key")  # how a secret in a URL tends to be named
+
+
 def test_every_route_argument_that_is_a_token_is_marked_secret():
     tokens = [(route.rule, name) for route in all_routes()
               for name, converter in route.werkzeug_rule._converters.items()
-              if "token" in name and not isinstance(converter, SecretConverter)]
+              if any(word in name for word in SECRET_WORDS)
+              and not isinstance(converter, SecretConverter)]
     assert tokens == [], "mark them <secret:...> so that diary.secret_links keeps them out of logs"
     assert [route.rule for route in SECRET_ROUTES] == ["/s/<secret:token>"]
 

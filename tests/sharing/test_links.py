@@ -169,6 +169,11 @@ def test_without_a_public_url_a_link_for_a_host_not_allowed_is_refused_and_nothi
     assert "DIARY_TRUSTED_HOSTS" not in response.get_data(as_text=True)  # visitors are not admins
     assert db.exec(select(ShareLink)).all() == []
     assert as_alice.get("/share", headers={"Host": "attacker.example:8000"}).status_code == 400
+    # The page keeps its style: static files are the same whatever the host.
+    stylesheet = parse(response).find("link", rel="stylesheet")["href"]
+    with as_alice.get(stylesheet, headers={"Host": "attacker.example"}) as style:
+        assert style.status_code == 200 and style.mimetype == "text/css"
+    assert as_alice.get("/static/../diary/config.py", headers={"Host": "attacker.example"}).status_code == 404
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:5000", "localhost:5000"])
