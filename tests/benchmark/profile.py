@@ -5,7 +5,8 @@ heavy patient into a fresh SQLite file, logs in through Flask's test client and 
 (e.g. /today, /entries, /trends/) again and again: the best of five rounds, since the machine may
 be shared, in milliseconds per request. Two more paths give the floor: /logged-in-noop (a route
 that only needs the logged-in patient) and /noop (one that needs nothing). `post` saves today's
-entry the way the benchmark does, each save a real change. With --cprofile it also prints
+entry the way the benchmark does, each save a real change; `share` opens a share link of the
+patient's as a clinician would. With --cprofile it also prints
 cProfile's cumulative list (set SORT=tottime for the self-time one).
 """
 
@@ -55,7 +56,18 @@ def logged_in(app):
     return client
 
 
+def share_path(client) -> str:
+    """Make a share link through the form, as the patient would; its path, /s/<token>."""
+    page = client.get("/share").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    made = client.post("/share", data={"label": "Profile", "expires_in_days": "30", "csrf_token": token})
+    page = client.get(made.location).get_data(as_text=True)
+    return "/s/" + page.split('id="share-url"', 1)[1].split('value="', 1)[1].split('"', 1)[0].rsplit("/s/", 1)[1]
+
+
 def requester(client, path: str):
+    if path == "share":
+        path = share_path(client)
     if path != "post":
         def get():
             response = client.get(path)
