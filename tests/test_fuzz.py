@@ -49,6 +49,13 @@ def logged_in(app):
     return client
 
 
+def stored(engine) -> dict:
+    """Every row the app keeps, but the rate limiter's counts: a refused guess is meant to count."""
+    tables = dump(engine)
+    del tables["rate_limit_count"]
+    return tables
+
+
 def still_logged_in(client) -> bool:
     with client.session_transaction() as session:
         return "_user_id" in session
@@ -90,7 +97,7 @@ def test_arbitrary_input_never_breaks_the_app_or_stores_a_rejected_request(make_
             if route.int_arguments and route.method != "GET":
                 diary.ids.clear()  # a fresh object: an earlier example may have deleted it
             url = route.url(values_for(route, diary))
-            before = dump(engine)
+            before = stored(engine)
             sent.append(route)
             if route.method == "GET":
                 response = client.get(url, query_string=form)
@@ -98,7 +105,7 @@ def test_arbitrary_input_never_breaks_the_app_or_stores_a_rejected_request(make_
                 response = client.open(url, method=route.method, data=form)
             assert response.status_code < 500, f"{route} {form!r} -> {response.status_code}"
             if 400 <= response.status_code < 500:
-                assert dump(engine) == before, f"{route} {form!r} was refused but stored something"
+                assert stored(engine) == before, f"{route} {form!r} was refused but stored something"
 
         try:
             throw()
