@@ -129,6 +129,6 @@ def init_app(app: Flask) -> None:
     try:
         limiter.init_app(app)
     except ConfigurationError as error:  # an unknown scheme, or its client library missing
-        raise SettingError(f"DIARY_RATELIMIT_STORAGE_URL cannot be used ({error}): use memory://, "
-                           "or redis://host:6379 or memcached://host:11211 with its client "
-                           "library installed") from None
+        raise SettingError(f"DIARY_RATELIMIT_STORAGE_URL cannot be used ({error}): use "
+                           "database:// (the default), or redis://host:6379 or "
+                           "memcached://host:11211 with its client library installed") from None
