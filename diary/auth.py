@@ -12,6 +12,7 @@ from sqlmodel import delete, select
 
 from diary import second_factor
 from diary.days import is_time_zone
+from diary.time_zones import canonical_zone, zone_table
 from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
 from diary.history import forget_patient
@@ -125,8 +126,9 @@ def read_new_password(reader: FormReader, name: str = "password") -> str | None:
 
 
 def read_time_zone(reader: FormReader) -> str | None:
-    time_zone = reader.raw("time_zone")
-    if not is_time_zone(time_zone):
+    """A zone of the list; an alias ("ROC", from an old browser or a bookmark) as the zone it names."""
+    time_zone = canonical_zone(reader.raw("time_zone"), *zone_table())
+    if time_zone is None or not is_time_zone(time_zone):
         reader.fail("time_zone", "Choose your time zone from the list")
         return None
     return time_zone
@@ -225,7 +227,8 @@ def logout():
 @login_required
 def account():
     if request.method == "GET":
-        values = {"display_name": current_user.display_name, "time_zone": current_user.time_zone}
+        zone = canonical_zone(current_user.time_zone, *zone_table()) or current_user.time_zone
+        values = {"display_name": current_user.display_name, "time_zone": zone}
         return render_template("auth/account.html", values=values, errors={})
     reader = FormReader(request.form)
     display_name = reader.text("display_name", "Your name", max_length=80, required=True)

@@ -11,7 +11,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from diary import remembered_markup
-from diary.days import available_time_zones
+from diary.time_zones import zone_groups, zone_table
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 from diary.trends.display import day_text as long_day
 
@@ -27,9 +27,10 @@ def short_datetime(moment: datetime) -> str:
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
-@cache
-def time_zone_options() -> list[tuple[str, str]]:
-    return [(zone, zone.replace("_", " ")) for zone in available_time_zones()]
+@lru_cache(maxsize=64)
+def time_zone_groups(first: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The time-zone list in groups, ``first`` on top (diary.time_zones)."""
+    return zone_groups(zone_table()[0], first)
 
 
 @cache
@@ -80,7 +81,7 @@ def init_app(app: Flask) -> None:
     app.extensions["fixed_urls"] = FixedUrls(app)
     app.add_template_global(static_url)
     app.add_template_global(page_url)
-    app.add_template_global(time_zone_options)
+    app.add_template_global(time_zone_groups)
     app.add_template_filter(long_day, "long_day")
     app.add_template_filter(short_day)
     app.add_template_filter(short_datetime)

@@ -2,14 +2,25 @@
 (function () {
   "use strict";
 
-  // Fill the time zone from the phone, unless the patient already chose one.
+  // Fill the time zone from the phone, unless the patient already chose one, and put the
+  // phone's zone on top of the list ("Your zone", as the server does for a zone already chosen).
   function fillTimeZone(root) {
     root.querySelectorAll("select[data-browser-time-zone]").forEach(function (select) {
       if (select.dataset.touched) return;
       var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       var known = Array.prototype.some.call(select.options, function (o) { return o.value === zone; });
       if (known && (select.value === "" || select.value === "UTC" || select.selectedIndex === 0)) {
-        select.value = zone;
+        var top = select.querySelector("optgroup");
+        if (!top || top.label !== "Your zone") {
+          var group = document.createElement("optgroup");
+          group.label = "Your zone";
+          var option = document.createElement("option");
+          option.value = zone;
+          option.textContent = zone.replace(/_/g, " ");
+          group.appendChild(option);
+          select.insertBefore(group, select.firstChild);
+        }
+        select.selectedIndex = 0;
       }
       select.addEventListener("change", function () { select.dataset.touched = "yes"; });
     });
