@@ -21,7 +21,6 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from diary import versions  # noqa: F401  registers the data-version listeners on every session
 from diary.config import FolderError, StartupError, one_line_on_startup_error, user_name
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"

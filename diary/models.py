@@ -64,7 +64,7 @@ class User(SQLModel, table=True):
     trends_after_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
     # Days between offers of the PHQ-9 and GAD-7 (7-28); None: the patient turned them off.
     questionnaire_interval_days: int | None = Field(default=14, sa_column_kwargs={"server_default": "14"})
-    # Bumped in the same transaction as any change to a row the patient owns (diary.versions):
+    # Bumped in the same transaction as any change to the patient's diary (diary.versions):
     # the key under which a loaded history and its analysis may be reused.
     data_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
@@ -438,3 +438,17 @@ class RecoveryCode(SQLModel, table=True):
     code_hash: str = Field(max_length=64)
     used_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# What belongs to a patient, declared once. Their diary: exported and imported
+# (diary.sharing.export), and every change to it bumps the patient's data version in the same
+# transaction (diary.versions). In the metadata's order: parents before children.
+DIARY_MODELS = (Entry, EntrySideEffect, InfusionSeries, Infusion, InfusionSideEffect, Medication,
+                MedicationDay, MedicationDose, TherapyEvent, QuestionnaireAnswer)
+DIARY_TABLES = tuple(table for table in SQLModel.metadata.sorted_tables
+                     if table in {model.__table__ for model in DIARY_MODELS})
+# Also the patient's, but about the account or access to the diary rather than diary data:
+# never exported, and no data version.
+ACCOUNT_TABLES = tuple(model.__table__ for model in (
+    ShareLink, ReminderSetting, PushSubscription, ReminderSent, PasswordReset, SecondFactor,
+    RecoveryCode))

@@ -23,7 +23,7 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from diary import create_app, days
 from diary.models import Entry, Medication, PushSubscription, QuestionnaireAnswer, ShareLink, TherapyEvent
-from tests.conftest import TEST_CONFIG
+from tests.conftest import PASSWORD, TEST_CONFIG
 from tests.html import parse
 
 # Routes anyone may open without logging in, by URL rule. Everything else must send an
@@ -234,6 +234,21 @@ def values_for(route: Route, diary: Diary) -> dict:
     return values
 
 
+def logged_in(app, email: str):
+    client = app.test_client()
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def filled_diary(app, patient, db) -> Diary:
+    """The patient logged in, with one of everything, so that every page shows something."""
+    diary = Diary(logged_in(app, patient.email), db, patient)
+    for name, factory in PARAMETER_FACTORIES.items():
+        diary.ids[name] = factory(diary)
+    return diary
+
+
 # --- Forms and query parameters the pages offer -------------------------------------------------
 
 @dataclass
@@ -341,6 +356,14 @@ def crawl(app, diary: Diary) -> Site:
     return site
 
 
+def request_data(route: Route, url: str, diary: Diary) -> dict:
+    """What the page's own form for this URL would send, filled in differently."""
+    if route.method == "GET":
+        return {}
+    form = form_for(diary.client.application, route, diary)
+    return changed(form) if form else {}
+
+
 _site: list[Site] = []  # the first crawl of the run; page shapes do not change between tests
 
 
@@ -361,3 +384,10 @@ def dump(engine) -> dict[str, list[tuple]]:
             rows = connection.execute(core_select(table)).all()
             tables[table.name] = sorted((tuple(row) for row in rows), key=repr)
     return tables
+
+
+def data_versions(engine) -> dict[int, int]:
+    """Each patient's data version (diary.versions), by patient id."""
+    with engine.connect() as connection:
+        patients = SQLModel.metadata.tables["patient"]
+        return dict(connection.execute(core_select(patients.c.id, patients.c.data_version)).all())

@@ -24,8 +24,8 @@ from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
 from tests.html import parse, title
 from tests.inherited_account import Answer
 from tests.routes import (
-    CSRF_EXEMPT, PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, changed, crawl,
-    dump, form_for, values_for,
+    CSRF_EXEMPT, PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, crawl,
+    data_versions, dump, filled_diary, logged_in, request_data, values_for,
 )
 
 ROUTES = all_routes()
@@ -38,27 +38,9 @@ SECRETS = ("alice@example.com", "secret-note", "secret-side-effect", "secret-ser
            "secret-clinic", "secret-medicine", "secret-clinician")
 
 
-def logged_in(app, email: str):
-    client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def alices_diary(app, alice, db):
-    diary = Diary(logged_in(app, alice.email), db, alice)
-    for name, factory in PARAMETER_FACTORIES.items():  # one of everything, on every page
-        diary.ids[name] = factory(diary)
-    return diary
-
-
-def request_data(route, url, diary) -> dict:
-    """What the page's own form for this URL would send, filled in differently."""
-    if route.method == "GET":
-        return {}
-    form = form_for(diary.client.application, route, diary)
-    return changed(form) if form else {}
+    return filled_diary(app, alice, db)
 
 
 def assert_nothing_leaks(response):
@@ -84,13 +66,14 @@ def test_the_walk_finds_the_diary_routes():
 def test_anonymous_visitors_are_sent_to_log_in_and_see_nothing(app, alices_diary, route):
     url = route.url(values_for(route, alices_diary))
     data = request_data(route, url, alices_diary)
-    before = dump(engine_of(app))
+    before, versions = dump(engine_of(app)), data_versions(engine_of(app))
     for headers in ({}, {"HX-Request": "true"}):
         response = app.test_client().open(url, method=route.method, data=data, headers=headers)
         if response.status_code != 401:
             assert response.status_code == 302, f"{route} answered {response.status_code}"
             assert urlsplit(response.location).path == "/login"
         assert_nothing_leaks(response)
+    assert data_versions(engine_of(app)) == versions  # a refused write leaves every data version
     assert dump(engine_of(app)) == before
 
 
@@ -109,11 +92,12 @@ def test_another_patients_ids_answer_404_and_change_nothing(app, alices_diary, c
     url = route.url(values_for(route, alices_diary))
     data = request_data(route, url, alices_diary)
     intruder = logged_in(app, charlie.email)
-    before = dump(engine_of(app))
+    before, versions = dump(engine_of(app)), data_versions(engine_of(app))
     for headers in ({}, {"HX-Request": "true"}):
         response = intruder.open(url, method=route.method, data=data, headers=headers)
         assert response.status_code == 404, f"{route} answered {response.status_code} to Charlie"
         assert_nothing_leaks(response)
+    assert data_versions(engine_of(app)) == versions  # a refused write leaves every data version
     assert dump(engine_of(app)) == before
     # The same request from Alice is not a 404: the id was real, ownership made the difference.
     assert alices_diary.client.open(url, method=route.method, data=data).status_code != 404
@@ -141,7 +125,7 @@ def test_every_write_without_a_valid_csrf_token_is_refused(csrf_app, alices_diar
     data = {name: value for name, value in request_data(route, url, alices_diary).items()
             if name != "csrf_token"}
     client = logged_in_with_token(csrf_app, "alice@example.com")
-    before = dump(engine_of(csrf_app))
+    before, versions = dump(engine_of(csrf_app)), data_versions(engine_of(csrf_app))
     attempts = (
         ({}, data),
         ({}, {**data, "csrf_token": "forged"}),
@@ -151,6 +135,7 @@ def test_every_write_without_a_valid_csrf_token_is_refused(csrf_app, alices_diar
         response = client.open(url, method=route.method, data=form, headers=headers)
         assert response.status_code == 400, f"{route} answered {response.status_code}"
         assert title(response) == "This form has expired"
+    assert data_versions(engine_of(csrf_app)) == versions  # a refused write leaves every data version
     assert dump(engine_of(csrf_app)) == before
     assert client.get("/today").status_code == 200  # still logged in: even logout needs the token
 

@@ -15,6 +15,7 @@ from sqlmodel import select
 from diary.db import get_session
 from diary.entries.forms import EntryInput
 from diary.models import Entry, EntrySideEffect, utcnow
+from diary.versions import bump_data_version
 
 HISTORY_PAGE = 20
 
@@ -25,9 +26,8 @@ ENTRY_COLUMNS = (ENTRY.id, ENTRY.day, ENTRY.pain_avg, ENTRY.pain_worst, ENTRY.in
 SIDE_EFFECT_COLUMNS = (SIDE_EFFECT.symptom, SIDE_EFFECT.severity, SIDE_EFFECT.detail)
 WORST_FIRST = (SIDE_EFFECT.severity.desc(), SIDE_EFFECT.symptom)
 
-# The statements of a save, built once: building one costs more than running it. They run
-# through the session, so the data version's hook sees each write. An UPDATE sets the columns
-# given as parameters.
+# The statements of a save, built once: building one costs more than running it. An UPDATE
+# sets the columns given as parameters.
 CHANGE_ENTRY = update(entry_table).where(ENTRY.id == bindparam("entry_id"),
                                          ENTRY.patient_id == bindparam("owner"))
 READ_SIDE_EFFECTS = select(*SIDE_EFFECT_COLUMNS).where(SIDE_EFFECT.entry_id == bindparam("entry_id"))
@@ -126,15 +126,16 @@ def add_entry(patient_id: int, entry_input: EntryInput) -> Entry:
         session.add(entry)
         session.flush()  # the new entry's id, for its side effects
         add_side_effects(entry.id, side_effect_answers(entry_input))
+        bump_data_version(session, patient_id)
     return entry
 
 
 def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> bool:
     """Replace the answers of the patient's entry ``entry_id`` and its side effects.
 
-    False when the patient has no such entry (another patient's id included). Raises
-    DayAlreadyLogged. One UPDATE: its WHERE is the ownership check, and the data version's
-    hook finds the owner with the same WHERE.
+    False when the patient has no such entry (another patient's id included), and then nothing
+    changes, the data version neither. Raises DayAlreadyLogged. One UPDATE: its WHERE is the
+    ownership check.
     """
     with one_entry_a_day(patient_id, entry_input.day) as session:
         found = session.execute(CHANGE_ENTRY, {
@@ -142,6 +143,7 @@ def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> boo
             "updated_at": utcnow()}).rowcount
         if found:
             keep_side_effects(entry_id, entry_input)
+            bump_data_version(session, patient_id)
     return bool(found)
 
 
@@ -179,4 +181,5 @@ def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
 def delete_entry(entry: Entry) -> None:
     session = get_session()
     session.delete(entry)
+    bump_data_version(session, entry.patient_id)
     session.commit()

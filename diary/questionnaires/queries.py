@@ -14,6 +14,7 @@ from diary.db import get_session
 from diary.models import QuestionnaireAnswer, User
 from diary.questionnaires.items import KINDS, QUESTIONNAIRES
 from diary.questionnaires.scoring import Answered
+from diary.versions import bump_data_version
 
 ITEM_COLUMNS = tuple(f"item_{n}" for n in range(1, 10))
 
@@ -50,6 +51,8 @@ def add_answer(patient_id: int, kind: str, day: date, answers: tuple[int | None,
     session = get_session()
     session.add(row)
     try:
+        session.flush()  # the unique index decides before the version moves
+        bump_data_version(session, patient_id)
         session.commit()
     except IntegrityError:
         # The unique (patient, kind, day) index is the one check, so two tabs end the same way.

@@ -1,7 +1,7 @@
 """The patient's own data as CSV files in one zip, and importing that zip into an empty account.
 
-Every table that belongs to a patient (it has a ``patient_id``, or a parent row that has one) is
-exported, so tables added later are exported without anyone remembering. One file per table,
+Every table of the patient's diary (diary.models.DIARY_TABLES, declared beside the models) is
+exported, parents before children. One file per table,
 named after it; the first row names the columns. Ids are renumbered 1, 2, 3 … per file in the
 order the rows were written, and a column that refers to another file (``entry_id``) holds that
 file's number, so an export, imported into a new account and exported again, gives the same files.
@@ -19,26 +19,16 @@ import zipfile
 from datetime import datetime
 
 from sqlalchemy import Table, select
-from sqlmodel import SQLModel
 
 from diary.db import get_session
+from diary.models import DIARY_TABLES
 
-# Reminder settings, devices, reset links and the second factor are about the account, not the diary.
-NOT_EXPORTED = {"patient", "share_link", "reminder_setting", "push_subscription", "reminder_sent",
-                "password_reset", "second_factor", "recovery_code"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")  # the last: the escape itself
 
 
-def patient_tables() -> list[Table]:
-    """Tables holding a patient's data, parents before children."""
-    owned: set[str] = set()
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in NOT_EXPORTED:
-            continue
-        parents = {fk.column.table.name for fk in table.foreign_keys}
-        if "patient" in parents or parents & owned:
-            owned.add(table.name)
-    return [table for table in SQLModel.metadata.sorted_tables if table.name in owned]
+def patient_tables() -> tuple[Table, ...]:
+    """Tables holding a patient's diary, parents before children."""
+    return DIARY_TABLES
 
 
 def exported_columns(table: Table) -> list[str]:

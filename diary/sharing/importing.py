@@ -27,6 +27,7 @@ from diary.db import get_session
 from diary.fields import Invalid, When, WholeNumber
 from diary.sharing.columns import COLUMNS, ROW_RULES
 from diary.sharing.export import exported_columns, patient_tables, references_of, restored
+from diary.versions import bump_data_version
 
 MAX_ROWS = 200_000  # in all files together: far above a lifetime of diary days and doses
 MAX_UNPACKED = 64 * 1024 * 1024  # bytes, all files together; 200,000 rows fit in a fraction
@@ -205,6 +206,7 @@ def write_rows(session, spool, patient_id: int) -> dict[str, int]:
                 raise ImportProblem(f"{name}.csv: a row does not fit the diary's rules.") from None
             new_ids[name].update(zip((number for number, _ in rows), ids))
             counts[name] += len(ids)
+        bump_data_version(session, patient_id)
         session.commit()
     except BaseException:
         session.rollback()

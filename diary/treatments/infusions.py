@@ -140,7 +140,7 @@ def later(infusion_id: int):
     if not reader.ok:
         return render_template("treatments/infusion_later.html", series=series, infusion=infusion,
                                pains=pains, values=request.form, errors=reader.errors), 422
-    queries.save_later_pains(infusion, answers)
+    queries.save_later_pains(series, infusion, answers)
     flash("Thank you: the later pain is saved.", "success")
     return redirect(url_for("series.show", series_id=series.id, _anchor=f"infusion-{infusion.id}"))
 
@@ -152,6 +152,6 @@ def delete(infusion_id: int):
     if request.method == "GET":
         return render_template("treatments/infusion_delete.html", series=series, infusion=infusion)
     day = infusion.day
-    queries.delete_infusion(infusion)
+    queries.delete_infusion(series, infusion)
     flash(f"The {treatment_noun(series.route)} of {day:%A %-d %B %Y} is deleted.", "success")
     return redirect(url_for("series.show", series_id=series.id))

@@ -1,6 +1,7 @@
 """Reading and writing treatments: series with their infusions, medication days, therapies.
 
-Every write that touches several rows happens in one transaction: all of it or nothing.
+Every write that touches several rows happens in one transaction: all of it or nothing. Every
+write bumps the patient's data version in that transaction (diary.versions).
 """
 
 from datetime import date, datetime, timedelta
@@ -18,6 +19,7 @@ from diary.models import (
 )
 from diary.treatments.forms import InfusionInput, MedicationInput, SeriesInput, TherapyInput
 from diary.treatments.mme import DayMME, Dose, day_mme
+from diary.versions import bump_data_version
 
 # Series and infusions
 
@@ -83,6 +85,7 @@ def save_series(patient_id: int, series_input: SeriesInput,
     series.updated_at = utcnow()
     session = get_session()
     session.add(series)
+    bump_data_version(session, patient_id)
     session.commit()
     return series
 
@@ -91,6 +94,7 @@ def delete_series(series: InfusionSeries) -> None:
     """The series and, by cascade, its infusions and their side effects."""
     session = get_session()
     session.delete(series)
+    bump_data_version(session, series.patient_id)
     session.commit()
 
 
@@ -112,6 +116,7 @@ def save_infusion(series: InfusionSeries, infusion_input: InfusionInput,
         for (phase, symptom), (severity, detail) in infusion_input.side_effects.items():
             session.add(InfusionSideEffect(infusion_id=infusion.id, phase=phase, symptom=symptom,
                                            severity=severity, detail=detail))
+        bump_data_version(session, series.patient_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -119,26 +124,32 @@ def save_infusion(series: InfusionSeries, infusion_input: InfusionInput,
     return infusion
 
 
-def save_later_pains(infusion: Infusion, pains: dict[str, int | None]) -> None:
+def save_later_pains(series: InfusionSeries, infusion: Infusion, pains: dict[str, int | None]) -> None:
     """Fill in the 2 h / 24 h pain; an answer left blank keeps what was there."""
     for name, score in pains.items():
         if score is not None:
             setattr(infusion, name, score)
     infusion.updated_at = utcnow()
-    get_session().add(infusion)
-    get_session().commit()
+    session = get_session()
+    session.add(infusion)
+    bump_data_version(session, series.patient_id)
+    session.commit()
 
 
-def delete_infusion(infusion: Infusion) -> None:
-    get_session().delete(infusion)
-    get_session().commit()
+def delete_infusion(series: InfusionSeries, infusion: Infusion) -> None:
+    session = get_session()
+    session.delete(infusion)
+    bump_data_version(session, series.patient_id)
+    session.commit()
 
 
 def set_pgic(series: InfusionSeries, pgic: str) -> None:
     series.pgic = pgic
     series.updated_at = utcnow()
-    get_session().add(series)
-    get_session().commit()
+    session = get_session()
+    session.add(series)
+    bump_data_version(session, series.patient_id)
+    session.commit()
 
 
 # Read on every visit of the quick-log page, so built once and read as plain rows (Core).
@@ -188,15 +199,19 @@ def save_medication(patient_id: int, medication_input: MedicationInput,
     medication = medication or Medication(patient_id=patient_id, name="", drug="", form="", unit="")
     for name, value in vars(medication_input).items():
         setattr(medication, name, value)
-    get_session().add(medication)
-    get_session().commit()
+    session = get_session()
+    session.add(medication)
+    bump_data_version(session, patient_id)
+    session.commit()
     return medication
 
 
 def stop_medication(medication: Medication) -> None:
     medication.active = False
-    get_session().add(medication)
-    get_session().commit()
+    session = get_session()
+    session.add(medication)
+    bump_data_version(session, medication.patient_id)
+    session.commit()
 
 
 def medication_day(patient_id: int, day: date) -> MedicationDay | None:
@@ -255,6 +270,7 @@ def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> Medicat
         for medication_id, amount in amounts.items():
             session.add(MedicationDose(medication_day_id=record.id, medication_id=medication_id,
                                        amount=amount))
+        bump_data_version(session, patient_id)
         session.commit()
     except Exception:
         session.rollback()
@@ -283,11 +299,15 @@ def save_therapy(patient_id: int, therapy_input: TherapyInput,
     therapy = therapy or TherapyEvent(patient_id=patient_id, day=therapy_input.day, kind="")
     for name, value in vars(therapy_input).items():
         setattr(therapy, name, value)
-    get_session().add(therapy)
-    get_session().commit()
+    session = get_session()
+    session.add(therapy)
+    bump_data_version(session, patient_id)
+    session.commit()
     return therapy
 
 
 def delete_therapy(therapy: TherapyEvent) -> None:
-    get_session().delete(therapy)
-    get_session().commit()
+    session = get_session()
+    session.delete(therapy)
+    bump_data_version(session, therapy.patient_id)
+    session.commit()
