@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from sqlmodel import Session, select
 
 from diary.models import Entry, User
+from diary.versions import bump_data_version
 from tests.conftest import find_user
 from tests.html import field_error, parse, title
 
@@ -16,6 +17,7 @@ def add_entries(app, patient, first: date, pains: list[int]):
         for offset, pain in enumerate(pains):
             session.add(Entry(patient_id=patient.id, day=date.fromordinal(first.toordinal() + offset),
                               pain_avg=pain, mood=5))
+        bump_data_version(session, patient.id)  # as every write of the diary does
         session.commit()
 
 

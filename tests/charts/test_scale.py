@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from diary.models import Entry, EntrySideEffect
 from diary.trends.analysis import analyse
+from diary.versions import bump_data_version
 from tests.trends.builders import history, pain_entries, series
 
 THREE_YEARS = 3 * 365
@@ -22,6 +23,7 @@ def add_days(app, patient, last: date, count: int):
             session.flush()
             if back % 9 == 0:
                 session.add(EntrySideEffect(entry_id=entry.id, symptom="nausea", severity=2))
+        bump_data_version(session, patient.id)  # as every write of the diary does
         session.commit()
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from diary.models import (Entry, Infusion, InfusionSeries, Medication, MedicationDay,
                           MedicationDose, TherapyEvent)
+from diary.versions import bump_data_version
 from tests.charts.test_pages import embedded_figure
 from tests.html import parse
 
@@ -21,6 +22,7 @@ def add_series(app, patient, name: str, days: list[date], pain_before: int = 7) 
         for day in days:
             session.add(Infusion(series_id=series.id, day=day, start_time=time(10), dose_mg=Decimal("35"),
                                  pain_before=pain_before, pain_after=pain_before - 4))
+        bump_data_version(session, patient.id)  # as every write of the diary does
         session.commit()
         return series.id
 
@@ -29,6 +31,7 @@ def add_pain(app, patient, first: date, pains: list[int]):
     with Session(app.extensions["diary_engine"]) as session:
         for offset, pain in enumerate(pains):
             session.add(Entry(patient_id=patient.id, day=first + timedelta(days=offset), pain_avg=pain))
+        bump_data_version(session, patient.id)
         session.commit()
 
 
@@ -43,6 +46,7 @@ def add_opioid_days(app, patient, first: date, days: int, drug: str, amount: str
             session.flush()
             session.add(MedicationDose(medication_day_id=day.id, medication_id=medication.id,
                                        amount=Decimal(amount)))
+        bump_data_version(session, patient.id)
         session.commit()
 
 
@@ -99,6 +103,7 @@ def test_therapies_and_infusions_appear_on_the_timeline(app, as_alice, alice, cl
     a_responder(app, alice)
     with Session(app.extensions["diary_engine"]) as session:
         session.add(TherapyEvent(patient_id=alice.id, day=date(2026, 3, 1), kind="physical_therapy"))
+        bump_data_version(session, alice.id)
         session.commit()
     figure = embedded_figure(as_alice.get("/trends/timeline?range=90"), "chart-timeline")
     traces = {trace["name"]: trace for trace in figure["data"]}
@@ -153,6 +158,7 @@ def test_a_nasal_series_speaks_of_doses(app, as_alice, alice, clock):
         series = session.get(InfusionSeries, 1)
         series.route = "intranasal"
         session.add(series)
+        bump_data_version(session, series.patient_id)
         session.commit()
     card = parse(as_alice.get("/trends/")).select_one(".series-result")
     assert "2 doses" in card.select_one(".meta").get_text()
