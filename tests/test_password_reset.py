@@ -4,7 +4,6 @@ session ended once the new password is set. Without SMTP the page says to ask th
 
 import hashlib
 import re
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select

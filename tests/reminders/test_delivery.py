@@ -7,7 +7,6 @@ is not logged; and no patient ever gets the same reminder twice, even from two r
 
 import re
 import threading
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,8 +15,9 @@ from sqlmodel import select
 from diary import days
 from diary.models import PushSubscription, ReminderSent, ReminderSetting
 from diary.reminders import vapid
-from diary.reminders.delivery import MESSAGE, Postman, send_due
+from diary.reminders.delivery import Postman, send_due
 from tests.conftest import PASSWORD, make_patient
+from tests.html import field_error
 from tests.reminders.services import PushService, SmtpServer
 
 REMINDER_TITLE = "Time to log today's pain"
@@ -224,11 +224,29 @@ def test_the_impression_of_change_reminder_comes_once_when_it_is_due(reminder_ap
     assert send_reminders(reminder_app) == "0 reminders sent.\n"
 
 
-def test_without_smtp_email_is_not_offered(make_app, alice, client, auth):
+def test_without_smtp_email_is_not_offered(alice, client, auth, db):
     auth.login(alice.email)
     page = client.get("/reminders").get_data(as_text=True)
     assert 'name="by_email"' not in page
-    client.post("/reminders", data={"time_1": "08:00", "by_email": "yes"})
+    assert client.post("/reminders", data={"time_1": "08:00", "by_email": "yes"}).status_code == 302
+    setting = db.get(ReminderSetting, alice.id)
+    assert (setting.times, setting.by_email) == ("08:00", False)
+
+
+def test_a_mistyped_time_is_explained_and_nothing_is_saved(alice, client, auth, db):
+    auth.login(alice.email)
+    response = client.post("/reminders", data={"time_1": "8 o'clock", "by_push": "yes"})
+    assert response.status_code == 422
+    assert field_error(response, "time_1") == "Time 1: enter a time like 08:30"
+    assert db.get(ReminderSetting, alice.id) is None
+
+
+def test_a_subscription_with_bad_keys_is_refused(alice, client, auth, db):
+    auth.login(alice.email)
+    response = client.post("/reminders/devices", data={"endpoint": "https://push.example/1",
+                                                       "p256dh": "not-a-key", "auth": "x"})
+    assert response.status_code == 422
+    assert db.exec(select(PushSubscription)).all() == []
 
 
 def test_the_vapid_key_is_generated_once_and_private(reminder_app):
