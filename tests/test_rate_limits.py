@@ -5,14 +5,17 @@ from base64 import urlsafe_b64decode
 from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 
+import pyotp
 import pytest
 from sqlmodel import select
 
+from diary import days
 from diary.config import SettingError
 from diary.models import User
 from diary.ratelimit import limit_share_token_guessing
 from tests.conftest import PASSWORD, make_patient
 from tests.html import parse, title
+from tests.routes import turn_on_second_factor
 from tests.test_selfhosting import Browser, environment, server  # noqa: F401  fixtures
 
 LIMIT = 3
@@ -91,6 +94,23 @@ def test_a_stranger_at_the_same_address_cannot_lock_the_patient_out(app, alice):
         assert log_in(stranger, f"guess{number}@example.com", "guess").status_code == 401
     assert log_in(stranger, alice.email, PASSWORD).status_code == 429
     assert log_in(phone, alice.email, PASSWORD).location == "/today"
+
+
+def test_a_phone_that_finished_a_two_step_login_is_a_known_device_too(app, alice, clock):
+    clock.set("2026-03-01T10:00:05")
+    laptop = from_address(app, "10.0.0.5")
+    assert log_in(laptop, alice.email, PASSWORD).status_code == 302
+    secret, _ = turn_on_second_factor(laptop)
+    laptop.post("/logout")
+    clock.set("2026-03-01T10:01:05")
+    phone = from_address(app, "10.0.0.7")  # never logged in with the password alone
+    assert log_in(phone, alice.email, PASSWORD).location == "/login/code"
+    assert phone.post("/login/code", data={"code": pyotp.TOTP(secret).at(days.utc_now())}).location == "/today"
+    phone.post("/logout")
+    for number in range(LIMIT):
+        assert log_in(from_address(app, f"10.0.3.{number}"), alice.email, "guess").status_code == 401
+    assert log_in(from_address(app, "10.0.4.1"), alice.email, PASSWORD).status_code == 429
+    assert log_in(phone, alice.email, PASSWORD).location == "/login/code"
 
 
 def test_wrong_passwords_from_a_known_device_are_counted_for_that_device(app, alice):

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from diary import second_factor
 from diary.auth import PASSWORD_MAX, account_row, start_session
 from diary.db import get_session
+from diary.known_devices import remember_device
 from diary.qr import qr_svg
 from diary.ratelimit import FAILED_LOGIN, second_factor_limit_per_account, second_factor_limit_per_ip
 from diary.security import verify_password
@@ -42,7 +43,7 @@ def login_code():
         left = second_factor.unused_recovery_codes(database, user.id)
         flash(f"You used a recovery code; {left} are left. You can make new ones under "
               "Two-step login on your account page.", "success")
-    return redirect(pending["next"] or url_for("entries.today"))
+    return remember_device(redirect(pending["next"] or url_for("entries.today")), user.email)
 
 
 @bp.route("/account/two-step")
