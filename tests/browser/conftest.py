@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
 from diary.days import today_in
 from diary.db import make_engine
-from diary.models import Entry, EntrySideEffect, ShareLink, User
+from diary.models import Entry, EntrySideEffect, RateLimitCount, ShareLink, User
 
 from tests.browser.pages import SCREENSHOTS, VIEWPORTS, Viewport, Watch, daytime_zone, watch_context
 
@@ -154,9 +154,12 @@ def register_through_form(page, patient: Patient, *, touch: bool) -> None:
 
 
 @pytest.fixture
-def new_patient(contexts):
+def new_patient(contexts, database):
     """Registers a new patient through the real form; returns the patient and their logged-in state."""
     def register(name: str = "Alice") -> tuple[Patient, dict]:
+        # Every browser test signs up from 127.0.0.1 on one server: past 20 sign-ups an hour the
+        # limit (tested in tests/test_rate_limits.py) would refuse the next test's patient.
+        database.forget_rate_limits()
         patient = Patient(email=f"{name.lower()}{next(_numbers)}.{os.getpid()}@example.com", name=name)
         context = contexts.open(VIEWPORTS["phone-360"])
         page = context.new_page()
@@ -235,6 +238,11 @@ class Database:
         with Session(self.engine) as session:
             return list(session.exec(select(ShareLink).join(User, ShareLink.patient_id == User.id)
                                      .where(User.email == email).order_by(ShareLink.id)))
+
+    def forget_rate_limits(self) -> None:
+        with Session(self.engine) as session:
+            session.execute(delete(RateLimitCount))
+            session.commit()
 
     def side_effects(self, entry_id: int) -> dict[str, int]:
         with Session(self.engine) as session:
