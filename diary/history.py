@@ -22,11 +22,12 @@ from diary.days import today_in
 from diary.db import get_session
 from diary.questionnaires.queries import all_answered
 from diary.models import (
-    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
-    MedicationDose, TherapyEvent, User,
+    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, TherapyEvent,
+    User,
 )
 from diary.treatments.forms import CHOICE_NAMES
-from diary.treatments.mme import Dose, day_mme
+from diary.treatments.mme import day_mme
+from diary.treatments.queries import doses_by_day
 from diary.trends.analysis import Trends, analyse
 from diary.trends.history import (
     DayEntry, History, InfusionRecord, MedicationRecord, SeriesRecord, SideEffectRecord,
@@ -100,29 +101,21 @@ def load_history(patient: User) -> History:
 
 def load_medications(patient_id: int) -> tuple[dict, tuple[MedicationRecord, ...]]:
     """MME/day for every recorded day (Decimal, or None where no total exists) and each medicine
-    with its amounts by day; three queries."""
-    session = get_session()
-    medications = {row.id: row for row in session.execute(
-        select(Medication.id, Medication.drug, Medication.unit, Medication.name, Medication.form,
-               Medication.usual_dose, Medication.active)
-        .where(Medication.patient_id == patient_id))}
-    doses: dict[date, list[Dose]] = {
-        day: [] for day in session.scalars(select(MedicationDay.day)
-                                           .where(MedicationDay.patient_id == patient_id))}
+    with its amounts by day: the medications page's own query of the doses, and the medicines."""
+    recorded = doses_by_day(patient_id)
     taken: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for day, medication_id, amount in session.execute(
-            select(MedicationDay.day, MedicationDose.medication_id, MedicationDose.amount)
-            .join(MedicationDay).where(MedicationDay.patient_id == patient_id)):
-        medication = medications[medication_id]
-        doses[day].append(Dose(drug=medication.drug, amount=amount, unit=medication.unit,
-                               name=medication.name))
-        taken[medication_id].append((day, amount))
+    for day, doses in recorded.items():
+        for dose in doses:
+            taken[dose.medication_id].append((day, dose.amount))
     records = tuple(
         MedicationRecord(id=row.id, name=row.name, drug=row.drug, form=row.form, unit=row.unit,
                          usual_dose=row.usual_dose, active=row.active,
                          doses=tuple(sorted(taken[row.id])))
-        for row in sorted(medications.values(), key=lambda row: (row.name, row.id)))
-    return {day: day_mme(day_doses).total for day, day_doses in sorted(doses.items())}, records
+        for row in sorted(get_session().execute(
+            select(Medication.id, Medication.drug, Medication.unit, Medication.name, Medication.form,
+                   Medication.usual_dose, Medication.active)
+            .where(Medication.patient_id == patient_id)), key=lambda row: (row.name, row.id)))
+    return {day: day_mme(doses).total for day, doses in sorted(recorded.items())}, records
 
 
 # Patients (or charts) kept per process. A three-year history, its analysis and a chart take

@@ -59,6 +59,7 @@ class Dose:
     amount: Decimal
     unit: str
     name: str = ""
+    medication_id: int | None = None  # the medicine on the patient's list, when stored
 
 
 @dataclass(frozen=True)

@@ -219,37 +219,34 @@ def medication_day(patient_id: int, day: date) -> MedicationDay | None:
                                                           MedicationDay.day == day)).first()
 
 
-def doses_on(patient_id: int, days: list[date] | None = None,
-             ) -> dict[date, list[tuple[MedicationDose, Medication]]]:
-    """Every recorded day (or only ``days``) with its doses and medicines: two queries in all.
+def doses_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, list[Dose]]:
+    """Every recorded day (or only ``days``) with its doses, by medicine name: two queries, plain
+    columns (three years of daily doses are read for every chart).
 
     A recorded day with no doses is a "No medications today" day and maps to an empty list.
     """
-    session = get_session()
-    day_query = select(MedicationDay).where(MedicationDay.patient_id == patient_id)
-    dose_query = (select(MedicationDose, Medication, MedicationDay.day)
-                  .join(MedicationDay).join(Medication)
-                  .where(MedicationDay.patient_id == patient_id)
-                  .order_by(Medication.name, Medication.id))
+    connection = get_session().connection()
+    days_query = select(MedicationDay.day).where(MedicationDay.patient_id == patient_id)
+    doses_query = (select(MedicationDay.day, Medication.id, Medication.drug, Medication.unit,
+                          Medication.name, MedicationDose.amount)
+                   .join_from(MedicationDose, MedicationDay).join(Medication)
+                   .where(MedicationDay.patient_id == patient_id)
+                   .order_by(Medication.name, Medication.id))
     if days is not None:
-        day_query = day_query.where(col(MedicationDay.day).in_(days))
-        dose_query = dose_query.where(col(MedicationDay.day).in_(days))
-    recorded: dict[date, list] = {row.day: [] for row in session.exec(day_query)}
-    for dose, medication, day in session.exec(dose_query):
-        recorded[day].append((dose, medication))
+        days_query = days_query.where(col(MedicationDay.day).in_(days))
+        doses_query = doses_query.where(col(MedicationDay.day).in_(days))
+    recorded: dict[date, list[Dose]] = {row.day: [] for row in connection.execute(days_query)}
+    for row in connection.execute(doses_query):
+        recorded[row.day].append(Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name,
+                                      medication_id=row.id))
     return recorded
-
-
-def as_mme_doses(rows: list[tuple[MedicationDose, Medication]]) -> list[Dose]:
-    return [Dose(drug=medication.drug, amount=dose.amount, unit=medication.unit, name=medication.name)
-            for dose, medication in rows]
 
 
 def mme_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, DayMME]:
     """MME for every recorded day (or only ``days``), newest first; unrecorded days are simply
     absent (unknown)."""
-    recorded = doses_on(patient_id, days)
-    return {day: day_mme(as_mme_doses(recorded[day])) for day in sorted(recorded, reverse=True)}
+    recorded = doses_by_day(patient_id, days)
+    return {day: day_mme(recorded[day]) for day in sorted(recorded, reverse=True)}
 
 
 def first_medication_day(patient_id: int) -> date | None:
@@ -280,10 +277,10 @@ def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> Medicat
 
 def amounts_on(patient_id: int, day: date) -> dict[int, Decimal] | None:
     """What was logged on ``day`` by medication id, or None when the day has no record."""
-    rows = doses_on(patient_id, [day]).get(day)
-    if rows is None:
+    doses = doses_by_day(patient_id, [day]).get(day)
+    if doses is None:
         return None
-    return {dose.medication_id: dose.amount for dose, _ in rows}
+    return {dose.medication_id: dose.amount for dose in doses}
 
 
 # Other therapies

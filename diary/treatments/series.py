@@ -4,7 +4,6 @@ change, adding, changing and deleting a series, and the patient's global impress
 Infusion views are in diary.treatments.infusions; they share this blueprint.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -16,30 +15,14 @@ from diary.forms import FormReader
 from diary.models import Infusion, InfusionSeries
 from diary.treatments import queries
 from diary.treatments.forms import CONDITIONS, PGIC, ROUTES, read_pgic, read_series, treatment_noun
+from diary.trends.infusions import acute_change
+from diary.trends.windows import WINDOW_DAYS_DEFAULT
 
 bp = Blueprint("series", __name__, url_prefix="/treatments")
 
-# Days after a series' last infusion before its after window has passed and PGIC is asked.
-# The same default as diary.trends.history.History.after_days.
-PGIC_AFTER_DAYS = 14
-
-
-@dataclass(frozen=True)
-class AcuteChange:
-    """An infusion's pain change from right before: None where either value is missing."""
-
-    after: int | None
-    at_2h: int | None
-    at_24h: int | None
-
-
-def acute_change(infusion: Infusion) -> AcuteChange:
-    def change(later: int | None) -> int | None:
-        if later is None or infusion.pain_before is None:
-            return None
-        return later - infusion.pain_before
-
-    return AcuteChange(change(infusion.pain_after), change(infusion.pain_2h), change(infusion.pain_24h))
+# Days after a series' last infusion before its after window has passed and PGIC is asked:
+# the default after window.
+PGIC_AFTER_DAYS = WINDOW_DAYS_DEFAULT
 
 
 def pgic_due(infusions: list[Infusion], today: date, time_zone: str) -> bool:
