@@ -40,6 +40,12 @@ def today_in(time_zone: str, now: datetime | None = None) -> date:
     return instant.astimezone(ZoneInfo(time_zone)).date()
 
 
+def patient_today(patient, now: datetime | None = None) -> date:
+    """Today for ``patient`` (anything with a ``time_zone``: the logged-in patient, an account
+    row): the day a diary entry made now lands on, in the patient's own time zone."""
+    return today_in(patient.time_zone, now)
+
+
 def parse_day(text: str) -> date | None:
     """A YYYY-MM-DD date, or None when the text is not one."""
     try:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlmodel import select
 
-from diary.days import today_in
+from diary.days import patient_today
 from diary.db import get_session
 from diary.questionnaires.queries import all_answered
 from diary.models import (
@@ -89,7 +89,7 @@ def load_history(patient: User) -> History:
 
     mme, medications = load_medications(patient.id)
     return History(
-        today=today_in(patient.time_zone), entries=entries, series=tuple(series),
+        today=patient_today(patient), entries=entries, series=tuple(series),
         before_days=patient.trends_before_days, after_days=patient.trends_after_days,
         mme=mme, medications=medications, questionnaires=tuple(all_answered(patient.id)),
         therapies=tuple(
@@ -191,7 +191,7 @@ def history_key(patient) -> HistoryKey:
     that write the diary redirect rather than read the history in the same request.
     """
     return HistoryKey(patient.id, patient.session_secret, patient.data_version,
-                      today_in(patient.time_zone), patient.time_zone, patient.trends_before_days,
+                      patient_today(patient), patient.time_zone, patient.trends_before_days,
                       patient.trends_after_days)
 
 

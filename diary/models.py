@@ -12,6 +12,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from diary import days
+from diary.trends.history import WINDOW_DAYS_DEFAULT
 
 # Named constraints, so Alembic's batch mode can alter SQLite tables later.
 SQLModel.metadata.naming_convention = {
@@ -60,8 +61,10 @@ class User(SQLModel, table=True):
     # (diary.auth): replaced at logout, password change and restore, which ends them all.
     session_secret: str = Field(default_factory=new_session_secret, max_length=64)
     # Days before the first and after the last infusion that a series is compared over (7-28).
-    trends_before_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
-    trends_after_days: int = Field(default=14, sa_column_kwargs={"server_default": "14"})
+    trends_before_days: int = Field(default=WINDOW_DAYS_DEFAULT,
+                                    sa_column_kwargs={"server_default": str(WINDOW_DAYS_DEFAULT)})
+    trends_after_days: int = Field(default=WINDOW_DAYS_DEFAULT,
+                                   sa_column_kwargs={"server_default": str(WINDOW_DAYS_DEFAULT)})
     # Days between offers of the PHQ-9 and GAD-7 (7-28); None: the patient turned them off.
     questionnaire_interval_days: int | None = Field(default=14, sa_column_kwargs={"server_default": "14"})
     # Bumped in the same transaction as any change to the patient's diary (diary.versions):

@@ -7,7 +7,7 @@ embedded in the page as JSON; the figure JSON endpoint reuses its body while not
 """
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -26,7 +26,7 @@ from diary.trends.display import (
 )
 from diary.trends.durability import trailing_mean
 from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
-from diary.trends.windows import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
+from diary.trends.history import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
 
 bp = Blueprint("trends", __name__, url_prefix="/trends")
 
@@ -40,7 +40,15 @@ def patient_trends():
     return analysed_history(current_user._get_current_object())
 
 
-def timeline_range(history, key: str):
+def requested_range(history) -> tuple[str, date, date]:
+    """The timeline's range from the query string (?range=30, 90, 365 or all; anything else is
+    the default) as its key and its first and last day."""
+    key = request.args.get("range", DEFAULT_RANGE)
+    key = key if key in RANGES else DEFAULT_RANGE
+    return key, *timeline_range(history, key)
+
+
+def timeline_range(history, key: str) -> tuple[date, date]:
     """The range's days up to today, never starting before the diary does: a 50-day diary opens
     on its 50 days, not on 90 of which 40 are empty."""
     days_back = RANGES[key][1]
@@ -62,9 +70,8 @@ def series_result_or_404(trends, series_id: int | None):
 
 def chart_figure(name: str, history, trends) -> dict:
     if name == "timeline":
-        range_key = request.args.get("range", DEFAULT_RANGE)
-        range_key = range_key if range_key in RANGES else DEFAULT_RANGE
-        return figures.timeline(trends, history, *timeline_range(history, range_key))
+        _, first, last = requested_range(history)
+        return figures.timeline(trends, history, first, last)
     if name == "before-after":
         return figures.before_after(trends)
     if name == "compared":
@@ -132,10 +139,7 @@ def range_glance(trends, first, last) -> list[tuple[str, object, object]]:
 @login_required
 def timeline():
     history, trends = patient_trends()
-    range_key = request.args.get("range", DEFAULT_RANGE)
-    if range_key not in RANGES:
-        range_key = DEFAULT_RANGE
-    first, last = timeline_range(history, range_key)
+    range_key, first, last = requested_range(history)
     pain = trends.daily["pain_avg"].values
     rows = []
     day = last

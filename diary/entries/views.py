@@ -1,13 +1,13 @@
 """Views of the daily diary. Thin: read the form, call queries, render or redirect."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary import htmx
 from diary.access import owned_or_404
-from diary.days import local_now, parse_day, today_in
+from diary.days import local_now, parse_day, patient_today
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
     HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, day_with_side_effects, delete_entry,
@@ -22,21 +22,17 @@ from diary.treatments.queries import infusions_awaiting_later_pain
 bp = Blueprint("entries", __name__)
 
 
-def patient_today() -> date:
-    return today_in(current_user.time_zone)
-
-
 def form_context(**context) -> dict:
     """What every template showing the entry form needs."""
     return {"scales": SCALES, "side_effects": SIDE_EFFECTS, "error_link_ids": ERROR_LINK_IDS,
-            "today": patient_today(), **context}
+            "today": patient_today(current_user), **context}
 
 
 def saved(entry_input: EntryInput, entry_id: int):
     """Say what was saved, then show it: today's page for today, else its day in the history."""
     day = entry_input.day
     flash(f"Saved: pain {entry_input.scores['pain_avg']} on {day:%A %-d %B}.", "success")
-    if day == patient_today():
+    if day == patient_today(current_user):
         return redirect(url_for("entries.today"))
     return redirect(url_for("entries.history", _anchor=f"entry-{entry_id}"))
 
@@ -51,7 +47,7 @@ def index():
 @bp.route("/today")
 @login_required
 def today():
-    day = patient_today()
+    day = patient_today(current_user)
     entry, side_effects = day_with_side_effects(current_user.id, day)
     values = {"day": day.isoformat()} if entry is None else entry_values(entry, side_effects)
     awaiting = infusions_awaiting_later_pain(current_user.id, local_now(current_user.time_zone))
@@ -63,7 +59,7 @@ def today():
 @bp.route("/entries/new")
 @login_required
 def new():
-    day = parse_day(request.args.get("day", "")) or patient_today()
+    day = parse_day(request.args.get("day", "")) or patient_today(current_user)
     existing = entry_on(current_user.id, day)
     if existing is not None:
         return redirect(url_for("entries.edit", entry_id=existing.id))
@@ -74,7 +70,7 @@ def new():
 @login_required
 def create():
     reader = FormReader(request.form)
-    entry_input = read_entry(reader, today=patient_today())
+    entry_input = read_entry(reader, today=patient_today(current_user))
     status, clash_id = 422, None
     if entry_input is not None:
         try:
@@ -123,7 +119,7 @@ def edit(entry_id: int):
 @login_required
 def update(entry_id: int):
     reader = FormReader(request.form)
-    entry_input = read_entry(reader, today=patient_today())
+    entry_input = read_entry(reader, today=patient_today(current_user))
     status, clash_id = 422, None
     if entry_input is not None:
         try:

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import today_in
+from diary.days import patient_today
 from diary.forms import FormReader
 from diary.models import QuestionnaireAnswer
 from diary.questionnaires import queries
@@ -24,7 +24,7 @@ OFF = "off"
 
 def due_today() -> list[str]:
     """The questionnaires to offer the logged-in patient today."""
-    return due(queries.last_answered(current_user.id), today_in(current_user.time_zone),
+    return due(queries.last_answered(current_user.id), patient_today(current_user),
                queries.interval_of(current_user.id))
 
 
@@ -73,7 +73,7 @@ def index():
 @login_required
 def new(kind: str):
     questionnaire = questionnaire_or_404(kind)
-    existing = queries.answered_on(current_user.id, kind, today_in(current_user.time_zone))
+    existing = queries.answered_on(current_user.id, kind, patient_today(current_user))
     if existing is not None:
         flash(f"You already answered the {questionnaire.name} today; it is offered at most once a day.",
               "success")
@@ -90,7 +90,7 @@ def create(kind: str):
     if not reader.ok:
         return form_page(questionnaire, request.form, reader.errors, 422)
     try:
-        answer = queries.add_answer(current_user.id, kind, today_in(current_user.time_zone),
+        answer = queries.add_answer(current_user.id, kind, patient_today(current_user),
                                     answers, difficulty)
     except queries.AlreadyAnswered as clash:
         flash(f"You already answered the {questionnaire.name} today; these answers were not saved.",

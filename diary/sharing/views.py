@@ -15,7 +15,7 @@ from markupsafe import Markup
 from diary.access import owned_or_404
 from diary.charts import figures
 from diary.db import get_session
-from diary.days import local_now, today_in
+from diary.days import local_now, patient_today
 from diary.errors import render_error
 from diary.fields import When
 from diary.forms import FormReader
@@ -71,7 +71,7 @@ def index():
     values, errors, status = {"expires_in_days": "30"}, {}, 200
     if request.method == "POST":
         reader = FormReader(request.form)
-        label, days, start, end, include_notes = read_link_form(reader, today_in(current_user.time_zone))
+        label, days, start, end, include_notes = read_link_form(reader, patient_today(current_user))
         if reader.ok:
             link, token = links.create_link(current_user.id, label, days, start, end, include_notes)
             session[NEW_LINK_KEY] = {"id": link.id, "token": token}
@@ -195,7 +195,7 @@ def export_page():
 def export_csv():
     response = make_response(export.export_zip(current_user.id))
     response.headers["Content-Type"] = "application/zip"
-    filename = f"pain-diary-{today_in(current_user.time_zone).isoformat()}.zip"
+    filename = f"pain-diary-{patient_today(current_user).isoformat()}.zip"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -212,7 +212,7 @@ def export_fhir():
     # the tens of thousands of elements of a three-year diary.
     response = make_response(json.dumps(bundle, default=json_number, separators=(",", ":")))
     response.headers["Content-Type"] = "application/fhir+json"
-    filename = f"pain-diary-fhir-{today_in(current_user.time_zone).isoformat()}.json"
+    filename = f"pain-diary-fhir-{patient_today(current_user).isoformat()}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

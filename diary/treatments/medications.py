@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import month_days, next_month, parse_day, parse_month, previous_month, today_in
+from diary.days import month_days, next_month, parse_day, parse_month, patient_today, previous_month
 from diary.forms import FormReader
 from diary.models import Medication
 from diary.treatments import queries
@@ -21,10 +21,6 @@ bp = Blueprint("medications", __name__, url_prefix="/treatments/medications")
 MONTH_PROBLEM = "Choose a month from the past or this one, such as 2026-03"
 
 
-def patient_today() -> date:
-    return today_in(current_user.time_zone)
-
-
 def medication_form(medication: Medication | None, values, errors, status: int = 200):
     return render_template("treatments/medication_form.html", medication=medication, values=values,
                            errors=errors, drugs=DRUGS, forms_=MEDICATION_FORMS,
@@ -35,7 +31,7 @@ def medication_form(medication: Medication | None, values, errors, status: int =
 @login_required
 def index():
     """Today's medications, the list, and MME/day for one month (this one unless ``?month=``)."""
-    today = patient_today()
+    today = patient_today(current_user)
     this_month = today.replace(day=1)
     asked = request.args.get("month")
     month = this_month if asked is None else parse_month(asked)
@@ -104,14 +100,14 @@ def day_form(day: date, values, errors, status: int = 200):
     listed = queries.medications(current_user.id, active_only=False)
     shown = [m for m in listed if m.active or m.id in logged]
     return render_template("treatments/medication_day.html", day=day, medications=shown,
-                           values=values, errors=errors, today=patient_today(),
+                           values=values, errors=errors, today=patient_today(current_user),
                            recorded=queries.medication_day(current_user.id, day) is not None), status
 
 
 @bp.route("/day", methods=("GET", "POST"))
 @login_required
 def log_day():
-    today = patient_today()
+    today = patient_today(current_user)
     if request.method == "GET":
         day = parse_day(request.args.get("day", "")) or today
         amounts = queries.amounts_on(current_user.id, day) or {}
@@ -135,7 +131,7 @@ def log_day():
 @bp.route("/same-as-yesterday", methods=("POST",))
 @login_required
 def same_as_yesterday():
-    today = patient_today()
+    today = patient_today(current_user)
     yesterday = queries.amounts_on(current_user.id, today - timedelta(days=1))
     if yesterday is None:
         flash("Nothing is logged for yesterday, so there is nothing to copy. "
@@ -150,6 +146,6 @@ def same_as_yesterday():
 @bp.route("/none-today", methods=("POST",))
 @login_required
 def none_today():
-    queries.save_day(current_user.id, patient_today(), {})
+    queries.save_day(current_user.id, patient_today(current_user), {})
     flash("Saved: no medications today.", "success")
     return redirect(url_for("medications.index"))

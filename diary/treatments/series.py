@@ -10,13 +10,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import today_in
+from diary.days import patient_today, today_in
 from diary.forms import FormReader
 from diary.models import Infusion, InfusionSeries
 from diary.treatments import queries
 from diary.treatments.forms import CONDITIONS, PGIC, ROUTES, read_pgic, read_series, treatment_noun
 from diary.trends.infusions import acute_change
-from diary.trends.windows import WINDOW_DAYS_DEFAULT
+from diary.trends.history import WINDOW_DAYS_DEFAULT
 
 bp = Blueprint("series", __name__, url_prefix="/treatments")
 
@@ -71,7 +71,7 @@ def create():
 
 def render_series(series: InfusionSeries, values, errors, status: int = 200):
     infusions = queries.infusions_by_series([series.id])[series.id]
-    today = today_in(current_user.time_zone)
+    today = patient_today(current_user)
     return render_template(
         "treatments/series.html", series=series, infusions=infusions,
         changes={infusion.id: acute_change(infusion) for infusion in infusions},

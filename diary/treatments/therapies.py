@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import today_in
+from diary.days import patient_today
 from diary.forms import FormReader
 from diary.models import TherapyEvent
 from diary.treatments import queries
@@ -20,7 +20,7 @@ def therapy_name(therapy: TherapyEvent) -> str:
 
 
 def render_index(values, errors, status: int = 200):
-    today = today_in(current_user.time_zone)
+    today = patient_today(current_user)
     return render_template("treatments/therapies.html", therapies=queries.therapies(current_user.id),
                            kinds=THERAPY_KINDS, therapy_name=therapy_name, today=today,
                            values=values or {"day": today.isoformat()}, errors=errors), status
@@ -36,7 +36,7 @@ def index():
 @login_required
 def create():
     reader = FormReader(request.form)
-    therapy_input = read_therapy(reader, today=today_in(current_user.time_zone))
+    therapy_input = read_therapy(reader, today=patient_today(current_user))
     if therapy_input is None:
         return render_index(request.form, reader.errors, 422)
     therapy = queries.save_therapy(current_user.id, therapy_input)
@@ -48,7 +48,7 @@ def create():
 @login_required
 def edit(therapy_id: int):
     therapy = owned_or_404(TherapyEvent, therapy_id)
-    today = today_in(current_user.time_zone)
+    today = patient_today(current_user)
     context = {"therapy": therapy, "kinds": THERAPY_KINDS, "today": today}
     if request.method == "GET":
         values = {"day": therapy.day.isoformat(), "kind": therapy.kind,

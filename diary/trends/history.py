@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
 
+# The patient's before and after windows, in days (diary.trends.windows, rule 2): the setting's
+# bounds and its default.
+WINDOW_DAYS_MIN, WINDOW_DAYS_MAX, WINDOW_DAYS_DEFAULT = 7, 28, 14
+
 
 @dataclass(frozen=True)
 class DayEntry:
@@ -121,5 +125,5 @@ class History:
     medications: tuple[MedicationRecord, ...] = ()  # ordered by name
     # PHQ-9 and GAD-7 answers (diary.questionnaires.scoring.Answered), oldest first.
     questionnaires: tuple = ()
-    before_days: int = 14
-    after_days: int = 14
+    before_days: int = WINDOW_DAYS_DEFAULT
+    after_days: int = WINDOW_DAYS_DEFAULT

@@ -55,7 +55,6 @@ MEASURES = (
             higher_is_better=False, note="Out of the days you logged; \"other\" counts too.",
             change_in_points=True, short_label="Side-effect days (moderate or severe)"),
 )
-MEASURE_BY_KEY = {measure.key: measure for measure in MEASURES}
 
 
 @dataclass(frozen=True)

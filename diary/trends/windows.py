@@ -20,7 +20,6 @@ from datetime import date, timedelta
 from diary.trends.history import SeriesRecord
 
 ONE_DAY = timedelta(days=1)
-WINDOW_DAYS_MIN, WINDOW_DAYS_MAX, WINDOW_DAYS_DEFAULT = 7, 28, 14
 
 
 @dataclass(frozen=True)
