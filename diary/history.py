@@ -118,6 +118,15 @@ def load_medications(patient_id: int) -> tuple[dict, tuple[MedicationRecord, ...
     return {day: day_mme(doses).total for day, doses in sorted(recorded.items())}, records
 
 
+def save_windows(patient: User, before_days: int, after_days: int) -> None:
+    """The patient's before and after windows, in days. The history's key holds them, so a
+    history analysed over the old windows is not reused; the diary itself is unchanged."""
+    patient.trends_before_days, patient.trends_after_days = before_days, after_days
+    session = get_session()
+    session.add(patient)
+    session.commit()
+
+
 # Patients (or charts) kept per process. A three-year history, its analysis and a chart take
 # about 1.5 MB (measured with tracemalloc), so 16 keep a worker far below its 120 MB budget.
 CACHE_SIZE = 16

@@ -15,9 +15,8 @@ from markupsafe import Markup
 
 from diary.auth import account_row
 from diary.charts import figures, side_effect_chart
-from diary.db import get_session
 from diary.forms import FormReader
-from diary.history import analysed_history, derived, history_key
+from diary.history import analysed_history, derived, history_key, save_windows
 from diary.questionnaires.figure import questionnaire_figure
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.treatments.forms import CHOICE_NAMES
@@ -232,9 +231,7 @@ def settings():
     if not reader.ok:
         return render_template("trends/settings.html", values=request.form, errors=reader.errors,
                                minimum=WINDOW_DAYS_MIN, maximum=WINDOW_DAYS_MAX), 422
-    patient.trends_before_days, patient.trends_after_days = before_days, after_days
-    get_session().add(patient)
-    get_session().commit()
+    save_windows(patient, before_days, after_days)
     flash(f"Saved: series are compared over {before_days} days before and {after_days} days after.",
           "success")
     return redirect(url_for("trends.index"))

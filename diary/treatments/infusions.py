@@ -7,7 +7,7 @@ left blank and completed later.
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
@@ -25,6 +25,14 @@ bp = Blueprint("infusions", __name__, url_prefix="/treatments")
 
 LATER_PAINS = ("pain_2h", "pain_24h")
 PROPOSED_FROM_LAST_TIME = ("dose_mg", "duration_min", "weight_kg")
+
+
+def infusion_or_404(infusion_id: int):
+    """The logged-in patient's infusion and its series; any other id answers 404."""
+    try:
+        return queries.infusion_of(current_user.id, infusion_id)
+    except queries.NoSuchInfusion:
+        abort(404)
 
 
 def patient_now() -> datetime:
@@ -108,7 +116,7 @@ def create(series_id: int):
 @bp.route("/infusions/<int:infusion_id>/edit", methods=("GET", "POST"))
 @login_required
 def edit(infusion_id: int):
-    infusion, series = queries.infusion_owned_or_404(infusion_id)
+    infusion, series = infusion_or_404(infusion_id)
     if request.method == "GET":
         values = infusion_values(infusion, queries.side_effects_of([infusion.id])[infusion.id])
         return render_template("treatments/infusion_form.html", **form_context(
@@ -128,7 +136,7 @@ def edit(infusion_id: int):
 @login_required
 def later(infusion_id: int):
     """Only the pain 2 hours and 24 hours after: the short form the Today page links to."""
-    infusion, series = queries.infusion_owned_or_404(infusion_id)
+    infusion, series = infusion_or_404(infusion_id)
     pains = [(name, label) for name, label in INFUSION_PAINS if name in LATER_PAINS]
     if request.method == "GET":
         values = {name: "" if getattr(infusion, name) is None else str(getattr(infusion, name))
@@ -148,7 +156,7 @@ def later(infusion_id: int):
 @bp.route("/infusions/<int:infusion_id>/delete", methods=("GET", "POST"))
 @login_required
 def delete(infusion_id: int):
-    infusion, series = queries.infusion_owned_or_404(infusion_id)
+    infusion, series = infusion_or_404(infusion_id)
     if request.method == "GET":
         return render_template("treatments/infusion_delete.html", series=series, infusion=infusion)
     day = infusion.day

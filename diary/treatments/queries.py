@@ -7,11 +7,9 @@ write bumps the patient's data version in that transaction (diary.versions).
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import abort
 from sqlalchemy import Row, bindparam
 from sqlmodel import col, delete, func, select
 
-from diary.access import owned_or_404
 from diary.db import get_session
 from diary.models import (
     Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
@@ -24,12 +22,18 @@ from diary.versions import bump_data_version
 # Series and infusions
 
 
-def infusion_owned_or_404(infusion_id: int) -> tuple[Infusion, InfusionSeries]:
-    """An infusion and its series, if the series is the logged-in patient's; else 404."""
-    infusion = get_session().get(Infusion, infusion_id)
-    if infusion is None:
-        abort(404)
-    return infusion, owned_or_404(InfusionSeries, infusion.series_id)
+class NoSuchInfusion(LookupError):
+    """The patient has no infusion with that id (another patient's id included)."""
+
+
+def infusion_of(patient_id: int, infusion_id: int) -> tuple[Infusion, InfusionSeries]:
+    """The patient's infusion ``infusion_id`` and its series; raises NoSuchInfusion."""
+    found = get_session().exec(
+        select(Infusion, InfusionSeries).join(InfusionSeries)
+        .where(Infusion.id == infusion_id, InfusionSeries.patient_id == patient_id)).first()
+    if found is None:
+        raise NoSuchInfusion(infusion_id)
+    return found[0], found[1]
 
 
 def infusions_by_series(series_ids: list[int]) -> dict[int, list[Infusion]]:
