@@ -293,11 +293,6 @@ def delete_patient(patient_id: int) -> None:
     forget_patient(patient_id)
 
 
-def current_registration_mode() -> str:
-    return registration_mode(get_session())
-
-
 def init_app(app) -> None:
     login_manager.init_app(app)
-    app.add_template_global(current_registration_mode, "registration_mode")
     app.register_blueprint(bp)

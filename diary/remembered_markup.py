@@ -75,8 +75,7 @@ class SiteNav:
         return self.rendered(request.script_root, request.endpoint)
 
 
-def init_app(app: Flask) -> None:
-    app.add_template_global(SiteNav(app), "site_nav")
+def callables(app: Flask) -> dict:
+    """This app's remembered markup, by the name templates call it (diary.templating registers it)."""
     groups = RadioGroups(app)
-    app.add_template_global(groups.scale, "scale_group")
-    app.add_template_global(groups.severity, "severity_group")
+    return {"site_nav": SiteNav(app), "scale_group": groups.scale, "severity_group": groups.severity}

@@ -1,5 +1,6 @@
-"""Small helpers the templates share: how days and scores are written for patients, and the
-links every page carries the same way (static and navigation links), built once per app."""
+"""What templates can call, registered in one place (``init_app``): how days, scores and doses
+are written for patients, the names of the diary's choices, and the links every page carries the
+same way (static and navigation links), built once per app."""
 
 import hashlib
 from datetime import date, datetime
@@ -11,9 +12,17 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from diary import remembered_markup
-from diary.time_zones import zone_groups, zone_table
+from diary.db import get_session
+from diary.registration import registration_mode
+from diary.sharing.report import dose_range
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
-from diary.trends.display import day_text as long_day
+from diary.time_zones import zone_groups, zone_table
+from diary.treatments.forms import CHOICE_NAMES, plain_number, treatment_noun
+from diary.treatments.mme import format_mme
+from diary.trends.display import (
+    change_text, day_span_text, day_text as long_day, mean_text, percent_text, points_text,
+    share_points_text, share_text,
+)
 
 
 def short_day(day: date) -> str:
@@ -25,6 +34,15 @@ def short_datetime(moment: datetime) -> str:
     time_zone = current_user.time_zone if current_user.is_authenticated else "UTC"
     local = moment.astimezone(ZoneInfo(time_zone))
     return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+def series_noun(series) -> str:
+    """"infusion" for an IV series, "dose" for other routes, as the treatment pages say."""
+    return "infusion" if series.route in ("", CHOICE_NAMES["route"]["iv"]) else "dose"
+
+
+def current_registration_mode() -> str:
+    return registration_mode(get_session())
 
 
 @lru_cache(maxsize=64)
@@ -76,14 +94,21 @@ def page_url(endpoint: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Every global and filter the templates use, and nowhere else."""
     app.jinja_env.add_extension("jinja2.ext.do")
-    remembered_markup.init_app(app)
     app.extensions["fixed_urls"] = FixedUrls(app)
-    app.add_template_global(static_url)
-    app.add_template_global(page_url)
-    app.add_template_global(time_zone_groups)
-    app.add_template_filter(long_day, "long_day")
-    app.add_template_filter(short_day)
-    app.add_template_filter(short_datetime)
-    app.add_template_global(SEVERITY_NAMES, "severity_names")
-    app.add_template_global(SIDE_EFFECT_NAMES, "side_effect_names")
+    app.jinja_env.globals.update({
+        "static_url": static_url, "page_url": page_url, "time_zone_groups": time_zone_groups,
+        "registration_mode": current_registration_mode, "series_noun": series_noun,
+        "treatment_noun": treatment_noun, "treatment_names": CHOICE_NAMES,
+        "severity_names": SEVERITY_NAMES, "side_effect_names": SIDE_EFFECT_NAMES,
+        **remembered_markup.callables(app),
+    })
+    app.jinja_env.filters.update({
+        "long_day": long_day, "short_day": short_day, "short_datetime": short_datetime,
+        "mme": format_mme, "plain_number": plain_number, "dose_range": dose_range,
+        "day_span": day_span_text,
+        # How numbers are written on the pages: rounding lives in diary.trends.display only.
+        "mean_text": mean_text, "change_text": change_text, "percent_text": percent_text,
+        "share_text": share_text, "points_text": points_text, "share_points_text": share_points_text,
+    })

@@ -19,10 +19,7 @@ from diary.forms import FormReader
 from diary.history import analysed_history, derived, history_key, save_windows
 from diary.questionnaires.figure import questionnaire_figure
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
-from diary.treatments.forms import CHOICE_NAMES
-from diary.trends.display import (
-    change_text, mean_text, percent_text, points_text, share_points_text, share_text,
-)
+from diary.trends.display import percent_text
 from diary.trends.durability import trailing_mean
 from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
 from diary.trends.history import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
@@ -83,17 +80,6 @@ def chart_figure(name: str, history, trends) -> dict:
 
 def as_json(figure: dict) -> str:
     return json.dumps(figure, separators=(",", ":"))
-
-
-@bp.app_template_global()
-def series_noun(series) -> str:
-    """"infusion" for an IV series, "dose" for other routes, as the treatment pages say."""
-    return "infusion" if series.route in ("", CHOICE_NAMES["route"]["iv"]) else "dose"
-
-
-# How numbers are written on the pages: rounding lives in diary.trends.display only.
-for _filter in (mean_text, change_text, percent_text, share_text, points_text, share_points_text):
-    bp.add_app_template_filter(_filter)
 
 
 @bp.route("/")

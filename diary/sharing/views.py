@@ -29,14 +29,10 @@ from diary.questionnaires.report import report_questionnaires
 from diary.ratelimit import limit_share_token_guessing
 from diary.sharing import export, fhir, importing, links
 from diary.sharing.fhir.terminology import CODE_SYSTEM_PATH
-from diary.sharing.report import build_report, dose_range, restricted_to
+from diary.sharing.report import build_report, restricted_to
 from diary.treatments.forms import CHOICE_NAMES
-from diary.trends.display import day_span_text
 
 bp = Blueprint("sharing", __name__)
-
-bp.add_app_template_filter(dose_range)
-bp.add_app_template_filter(day_span_text, "day_span")
 
 NEW_LINK_KEY = "new_share_link"  # the token waits in the session until it is shown, once
 
