@@ -10,12 +10,12 @@ zone and window settings: reading an unchanged history again costs one indexed q
 import threading
 import time
 from collections import OrderedDict, defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from flask import current_app
+from flask import current_app, request
 from sqlmodel import select
 
 from diary.days import patient_today
@@ -170,11 +170,22 @@ class Recent:
                 del self.items[slot]
 
 
-def caches() -> tuple[Recent, Recent, Recent]:
-    """This app's histories, analyses and what views derive from them. Per app, as ids and
+@dataclass
+class Caches:
+    """What this app keeps per patient, each under the history's key. Per app, as ids and
     versions are per database."""
-    return current_app.extensions.setdefault(
-        "diary_histories", (Recent(CACHE_SIZE), Recent(CACHE_SIZE), Recent(CACHE_SIZE)))
+
+    histories: Recent = field(default_factory=lambda: Recent(CACHE_SIZE))  # loaded History
+    analyses: Recent = field(default_factory=lambda: Recent(CACHE_SIZE))  # (History, Trends)
+    # Built from a history alone: page bodies, chart JSON, reports.
+    derived: Recent = field(default_factory=lambda: Recent(CACHE_SIZE))
+
+    def __iter__(self):
+        return iter((self.histories, self.analyses, self.derived))
+
+
+def caches() -> Caches:
+    return current_app.extensions.setdefault("diary_histories", Caches())
 
 
 class HistoryKey(NamedTuple):
@@ -206,7 +217,7 @@ def history_key(patient) -> HistoryKey:
 
 def cached_load(patient: User, key: HistoryKey) -> History:
     # The key's today, in case midnight passed while loading.
-    return caches()[0].get(key, lambda: replace(load_history(patient), today=key.today))
+    return caches().histories.get(key, lambda: replace(load_history(patient), today=key.today))
 
 
 def patient_history(patient: User) -> History:
@@ -222,13 +233,19 @@ def analysed_history(patient: User, key: HistoryKey | None = None) -> tuple[Hist
         history = cached_load(patient, key)
         return history, analyse(history)
 
-    return caches()[1].get(key, build)
+    return caches().analyses.get(key, build)
 
 
 def derived(key: HistoryKey, what: tuple, build):
     """Something built from a history alone (a chart's JSON, the before/after page's body, a
-    report), under the history's key, for ``what`` (e.g. the chart and its query)."""
-    return caches()[2].get(key, build, slot=(key[0], *what))
+    report), under the history's key, for ``what`` (e.g. the chart and its query).
+
+    Its links depend on the path the app is mounted at, so that is part of the key too; while
+    templates reload on change (development) nothing is kept, as a template may have changed.
+    """
+    if current_app.jinja_env.auto_reload:
+        return build()
+    return caches().derived.get(key, build, slot=(key[0], request.script_root, *what))
 
 
 def forget_patient(patient_id: int) -> None:

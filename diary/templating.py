@@ -51,9 +51,15 @@ def time_zone_groups(first: str | None = None) -> list[tuple[str, list[tuple[str
     return zone_groups(zone_table()[0], first)
 
 
-@cache
 def file_version(path: Path) -> str:
-    """The first 12 hex digits of the file's SHA-256: its ``v`` in static URLs."""
+    """The first 12 hex digits of the file's SHA-256: its ``v`` in static URLs. Hashed again
+    when the file changes (its size or modification time), so an edited file gets a new URL."""
+    stat = path.stat()
+    return hashed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=256)
+def hashed(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
@@ -62,13 +68,14 @@ class FixedUrls:
 
     A URL without arguments depends only on the app's routes and the path the app is mounted
     at (the request's script root), so those make the key; the memo is per app and bounded.
+    Nothing is kept while templates reload on change (development): a static file may change.
     """
 
     MEMO_SIZE = 256
 
     def __init__(self, app: Flask):
         self.app = app
-        self.remembered = lru_cache(maxsize=self.MEMO_SIZE)(self.build)
+        self.remembered = remembered_markup.remembered(app, self.build, self.MEMO_SIZE)
 
     def build(self, script_root: str, endpoint: str, filename: str | None) -> str:
         if filename is None:
