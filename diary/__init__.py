@@ -32,9 +32,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
 
     from diary import (
         admin, auth, db, errors, history, installable, password_reset, questionnaires, ratelimit,
-        reminders, secret_links, security, server, templating, treatments,
+        reminders, secret_links, security, server, templating, treatments, trends_views,
     )
-    from diary.charts import views as charts
     from diary.entries import views as entries
     from diary.second_factor import views as second_factor_views
     from diary.sharing import views as sharing
@@ -51,7 +50,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     auth.init_app(app)
     second_factor_views.init_app(app)
     app.register_blueprint(entries.bp)
-    app.register_blueprint(charts.bp)
+    app.register_blueprint(trends_views.bp)
     admin.init_app(app)
     app.register_blueprint(sharing.bp)
     treatments.init_app(app)

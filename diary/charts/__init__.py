@@ -1,1 +1,2 @@
-"""The trend pages and their plotly charts: figures built on the server, drawn by static/js/charts.js."""
+"""The plotly charts of the trend pages and the report: figures built on the server as plain data
+(diary.charts.figures), drawn by static/js/charts.js. The pages are in diary.trends_views."""

@@ -1,4 +1,5 @@
-"""The trend pages: before and after each series, the timeline, side effects, settings and
+"""The trend pages (/trends, templates/trends; the analysis itself is the pure diary.trends):
+before and after each series, the timeline, side effects, settings and
 "How these numbers are computed". Thin: load the history, analyse it, build figures, render.
 
 Every page analyses the patient's whole history once (diary.trends.analysis), from one load
