@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from diary.access import owned_or_404
-from diary.days import local_now
+from diary.days import patient_today
 from diary.forms import FormReader
 from diary.mail import mail_configured
 from diary.models import PushSubscription
@@ -48,7 +48,7 @@ def settings_values(setting) -> dict:
 
 def render_settings(values: dict, errors: dict, status: int = 200):
     setting = queries.settings_of(current_user.id)
-    today = local_now(current_user.time_zone).date()
+    today = patient_today(current_user)
     return render_template(
         "reminders/settings.html", values=values, errors=errors, email_offered=mail_configured(),
         devices=queries.devices_of(current_user.id), snoozed=setting.snoozed_day == today,
@@ -82,7 +82,7 @@ def settings():
 @login_required
 def snooze():
     """"Not today": no more reminders until midnight in the patient's time zone."""
-    queries.save_settings(current_user.id, snoozed_day=local_now(current_user.time_zone).date())
+    queries.save_settings(current_user.id, snoozed_day=patient_today(current_user))
     flash("No more reminders today.", "success")
     return redirect(url_for("reminders.settings"))
 
