@@ -22,7 +22,7 @@ from diary.checks import check_command
 from diary.days import is_time_zone
 from diary.db import current_revisions, get_engine, get_session, head_revisions, known_revision
 from diary.forms import FormReader
-from diary.models import Entry, User, utcnow
+from diary.models import Entry, Patient, utcnow
 from diary.registration import (
     MODES, all_invites, create_invite, invite_state, registration_mode, revoke_invite,
     set_registration_mode,
@@ -88,10 +88,10 @@ def create_user(email, name, time_zone, password_stdin):
         reader.fail("time_zone", f"Unknown time zone {time_zone!r}; use a name like Europe/London")
     stop_if_rejected(reader)
     session = database()
-    if session.exec(select(User).where(User.email == email)).first() is not None:
+    if session.exec(select(Patient).where(Patient.email == email)).first() is not None:
         raise click.ClickException(f"An account with the email {email} already exists.")
     password = checked_password(password_stdin)
-    user = User(email=email, display_name=display_name, time_zone=time_zone,
+    user = Patient(email=email, display_name=display_name, time_zone=time_zone,
                 password_hash=hash_password(password))
     session.add(user)
     session.commit()
@@ -115,7 +115,7 @@ def reset_password(email, password_stdin):
     under Account. The password needs 8 to 200 characters.
     """
     session = database()
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    user = session.exec(select(Patient).where(Patient.email == email.strip().lower())).first()
     if user is None:
         raise click.ClickException(f"There is no account with the email {email}.")
     user.password_hash = hash_password(checked_password(password_stdin))
@@ -132,9 +132,9 @@ def list_users():
     Shows no diary answers: no pain scores, side effects or notes.
     """
     rows = database().exec(
-        select(User.email, User.display_name, User.created_at, func.count(Entry.id))
-        .outerjoin(Entry, Entry.patient_id == User.id)
-        .group_by(User.id).order_by(User.created_at, User.id)
+        select(Patient.email, Patient.display_name, Patient.created_at, func.count(Entry.id))
+        .outerjoin(Entry, Entry.patient_id == Patient.id)
+        .group_by(Patient.id).order_by(Patient.created_at, Patient.id)
     ).all()
     if not rows:
         click.echo("No accounts yet.")

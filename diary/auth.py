@@ -16,7 +16,7 @@ from diary.time_zones import canonical_zone, zone_table
 from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
 from diary.history import forget_patient
-from diary.models import Invite, User, new_session_secret
+from diary.models import Invite, Patient, new_session_secret
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
 from diary.known_devices import remember_device
 from diary.ratelimit import (
@@ -56,11 +56,11 @@ class SignedInPatient:
     is_anonymous = False
 
     def get_id(self) -> str:
-        return User.get_id(self)  # the same "id:secret" as the account row gives at login
+        return Patient.get_id(self)  # the same "id:secret" as the account row gives at login
 
 
-SIGNED_IN_PATIENT = select(*(User.__table__.c[field.name] for field in fields(SignedInPatient))).where(
-    User.__table__.c.id == bindparam("patient_id"))
+SIGNED_IN_PATIENT = select(*(Patient.__table__.c[field.name] for field in fields(SignedInPatient))).where(
+    Patient.__table__.c.id == bindparam("patient_id"))
 
 
 @login_manager.user_loader
@@ -77,22 +77,22 @@ def load_user(user_id: str) -> SignedInPatient | None:
     return SignedInPatient(*row)
 
 
-def start_session(user: User, remember: bool = False) -> None:
+def start_session(user: Patient, remember: bool = False) -> None:
     """Log in with a new session: nothing from before (a CSRF token someone planted) carries over."""
     session.clear()
     login_user(user, remember=remember)
 
 
-def end_sessions(user: User) -> None:
+def end_sessions(user: Patient) -> None:
     """End every session and remember-me cookie of the account, on every device."""
     user.session_secret = new_session_secret()
 
 
 def end_every_session(database) -> int:
     """A new secret for every account (after a restore): everyone logs in again. The count."""
-    patients = User.__table__
+    patients = Patient.__table__
     rows = [{"account": patient_id, "secret": new_session_secret()}
-            for patient_id in database.exec(select(User.id))]
+            for patient_id in database.exec(select(Patient.id))]
     if rows:
         database.connection().execute(
             update(patients).where(patients.c.id == bindparam("account"))
@@ -101,9 +101,9 @@ def end_every_session(database) -> int:
     return len(rows)
 
 
-def account_row() -> User:
+def account_row() -> Patient:
     """The logged-in patient's account as an ORM object, for the views that change it."""
-    return get_session().get(User, current_user.id)
+    return get_session().get(Patient, current_user.id)
 
 
 def read_email(reader: FormReader) -> str | None:
@@ -151,7 +151,7 @@ def register():
     password = read_new_password(reader)
     time_zone = read_time_zone(reader)
     if reader.ok:
-        user = User(email=email, display_name=display_name, time_zone=time_zone,
+        user = Patient(email=email, display_name=display_name, time_zone=time_zone,
                     password_hash=hash_password(password))
         database.add(user)
         try:
@@ -191,7 +191,7 @@ def login():
         return render_template("auth/login.html", values={}, errors={})
     email = (request.form.get("email") or "").strip().lower()[:254]
     password = (request.form.get("password") or "")[:PASSWORD_MAX]
-    user = get_session().exec(select(User).where(User.email == email)).first() if email else None
+    user = get_session().exec(select(Patient).where(Patient.email == email)).first() if email else None
     # Always verify a hash, so timing and wording never tell whether the email is registered.
     if verify_password(user.password_hash if user else None, password) and user:
         remember, next_url = request.form.get("remember") == "yes", safe_next(request.args.get("next"))
@@ -287,7 +287,7 @@ def delete_patient(patient_id: int) -> None:
     Their sessions end with the row (a new account never gets the id or the secret), and this
     process's cached copies of their diary go too."""
     database = get_session()
-    database.exec(delete(User).where(User.id == patient_id))
+    database.exec(delete(Patient).where(Patient.id == patient_id))
     database.commit()
     erase_deleted_rows()
     forget_patient(patient_id)

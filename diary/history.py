@@ -22,8 +22,8 @@ from diary.days import patient_today
 from diary.db import get_session
 from diary.questionnaires.queries import all_answered
 from diary.models import (
-    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, TherapyEvent,
-    User,
+    Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, Patient,
+    TherapyEvent,
 )
 from diary.treatments.forms import CHOICE_NAMES
 from diary.treatments.mme import day_mme
@@ -37,7 +37,7 @@ from diary.trends.history import (
 SCORES = ("pain_worst", "interference_enjoyment", "interference_activity", "mood", "sleep_quality")
 
 
-def load_history(patient: User) -> History:
+def load_history(patient: Patient) -> History:
     # Columns, not ORM objects: a three-year history is thousands of rows, read on every chart.
     session = get_session()
     side_effects: dict[int, dict[str, int]] = defaultdict(dict)
@@ -118,7 +118,7 @@ def load_medications(patient_id: int) -> tuple[dict, tuple[MedicationRecord, ...
     return {day: day_mme(doses).total for day, doses in sorted(recorded.items())}, records
 
 
-def save_windows(patient: User, before_days: int, after_days: int) -> None:
+def save_windows(patient: Patient, before_days: int, after_days: int) -> None:
     """The patient's before and after windows, in days. The history's key holds them, so a
     history analysed over the old windows is not reused; the diary itself is unchanged."""
     patient.trends_before_days, patient.trends_after_days = before_days, after_days
@@ -215,17 +215,17 @@ def history_key(patient) -> HistoryKey:
                       patient.trends_after_days)
 
 
-def cached_load(patient: User, key: HistoryKey) -> History:
+def cached_load(patient: Patient, key: HistoryKey) -> History:
     # The key's today, in case midnight passed while loading.
     return caches().histories.get(key, lambda: replace(load_history(patient), today=key.today))
 
 
-def patient_history(patient: User) -> History:
+def patient_history(patient: Patient) -> History:
     """``load_history``, reused while nothing of the patient's changed. Shared: never modify it."""
     return cached_load(patient, history_key(patient))
 
 
-def analysed_history(patient: User, key: HistoryKey | None = None) -> tuple[History, Trends]:
+def analysed_history(patient: Patient, key: HistoryKey | None = None) -> tuple[History, Trends]:
     """The patient's history and its analysis, reused like the history."""
     key = key or history_key(patient)
 
@@ -271,7 +271,8 @@ def forget_departed_accounts() -> None:
     if not kept:
         return
     current = set(get_session().execute(
-        select(User.id, User.session_secret).where(User.id.in_({patient_id for patient_id, _ in kept}))))
+        select(Patient.id, Patient.session_secret)
+        .where(Patient.id.in_({patient_id for patient_id, _ in kept}))))
     for patient_id, session_secret in kept - current:
         for cache in caches():
             cache.forget(patient_id, session_secret)

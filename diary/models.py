@@ -39,7 +39,7 @@ def scale_check(column: str) -> CheckConstraint:
     return CheckConstraint(f"{column} BETWEEN 0 AND 10", name=f"{column}_0_to_10")
 
 
-class User(SQLModel, table=True):
+class Patient(SQLModel, table=True):
     """A patient's account."""
 
     __tablename__ = "patient"

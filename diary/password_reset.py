@@ -17,7 +17,7 @@ from diary.auth import EMAIL_PATTERN, end_sessions, read_new_password
 from diary import days, mail
 from diary.db import get_session
 from diary.forms import FormReader
-from diary.models import PasswordReset, User
+from diary.models import PasswordReset, Patient
 from diary.ratelimit import email_key, limit_from, limiter
 from diary.security import hash_password
 
@@ -67,7 +67,7 @@ def use_reset(reset: PasswordReset, new_password: str) -> bool:
     if claimed.rowcount != 1:
         database.rollback()
         return False
-    user = database.get(User, reset.patient_id)
+    user = database.get(Patient, reset.patient_id)
     user.password_hash = hash_password(new_password)
     end_sessions(user)  # every device logs in again, with the new password
     database.add(user)
@@ -77,7 +77,7 @@ def use_reset(reset: PasswordReset, new_password: str) -> bool:
     return True
 
 
-def send_link(user: User, token: str) -> None:
+def send_link(user: Patient, token: str) -> None:
     link = f"{current_app.config['PUBLIC_URL']}{url_for('password_reset.reset', token=token)}"
     mail.send(current_app, user.email, "Choose a new password for your pain diary",
               f"Someone asked to choose a new password for your pain diary.\n\n"
@@ -97,7 +97,7 @@ def forgot():
     if not EMAIL_PATTERN.match(email):
         errors = {"email": "Enter an email address like name@example.com"}
         return render_template("password_reset/forgot.html", values={"email": email}, errors=errors), 422
-    user = get_session().exec(select(User).where(User.email == email)).first()
+    user = get_session().exec(select(Patient).where(Patient.email == email)).first()
     if user is not None:
         try:
             send_link(user, create_reset(user.id))

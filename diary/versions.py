@@ -20,9 +20,9 @@ fails for any write route that changes the diary without bumping, or bumps witho
 from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
-from diary.models import User
+from diary.models import Patient
 
-_patient = User.__table__
+_patient = Patient.__table__
 # Built once: building the UPDATE anew for every write cost more than running it.
 BUMP = (update(_patient).where(_patient.c.id == bindparam("patient_id"))
         .values(data_version=_patient.c.data_version + 1))

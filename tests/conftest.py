@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from diary import create_app, days
 from diary.db import make_engine, upgrade
-from diary.models import User
+from diary.models import Patient
 from diary.security import hash_password
 from tests.databases import ON_POSTGRESQL, open_databases
 
@@ -123,12 +123,12 @@ def clock(monkeypatch):
     return Clock()
 
 
-def make_patient(app, email: str, name: str, time_zone: str = "Europe/London") -> User:
+def make_patient(app, email: str, name: str, time_zone: str = "Europe/London") -> Patient:
     """Create a patient account as registration would (same hashing, same table)."""
     with app.app_context():
         engine = app.extensions["diary_engine"]
         with Session(engine, expire_on_commit=False) as session:
-            user = User(email=email, display_name=name, time_zone=time_zone,
+            user = Patient(email=email, display_name=name, time_zone=time_zone,
                         password_hash=hash_password(PASSWORD))
             session.add(user)
             session.commit()
@@ -167,5 +167,5 @@ def as_alice(client, auth, alice):
     return client
 
 
-def find_user(db, email: str) -> User | None:
-    return db.exec(select(User).where(User.email == email)).first()
+def find_user(db, email: str) -> Patient | None:
+    return db.exec(select(Patient).where(Patient.email == email)).first()

@@ -25,7 +25,7 @@ from urllib.parse import urlencode, urlsplit
 from bs4 import BeautifulSoup
 from sqlmodel import Session, select
 
-from diary.models import User
+from diary.models import Patient
 
 PASSWORD = "correct horse battery"
 ALICE = {"display_name": "Alice", "email": "alice@example.com", "password": PASSWORD,
@@ -139,7 +139,7 @@ class HttpDevice:
 def data_version_reader(engine):
     def data_version(email: str) -> int:
         with Session(engine) as session:
-            return session.exec(select(User.data_version).where(User.email == email)).one()
+            return session.exec(select(Patient.data_version).where(Patient.email == email)).one()
     return data_version
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from werkzeug.routing import Map, Rule
 
 from diary import create_app
-from diary.models import User
+from diary.models import Patient
 from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
 from tests.html import parse, title
 from tests.inherited_account import Answer
@@ -160,7 +160,7 @@ def successor(databases, tmp_path_factory):
     engine = engine_of(app)
     with Session(engine, expire_on_commit=False) as db:
         alice = Diary(logged_in(app, make_patient(app, "alice@example.com", "Alice").email), db,
-                      db.exec(select(User).where(User.email == "alice@example.com")).one())
+                      db.exec(select(Patient).where(Patient.email == "alice@example.com")).one())
         for name, factory in PARAMETER_FACTORIES.items():
             alice.ids[name] = factory(alice)
         crawl(app, alice)
@@ -172,21 +172,21 @@ def successor(databases, tmp_path_factory):
         remember_only = app.test_client()
         remember_only.set_cookie("remember_token", remembered.get_cookie("remember_token").value)
         db.expire_all()
-        alices_version = db.get(User, alice.patient.id).data_version
+        alices_version = db.get(Patient, alice.patient.id).data_version
         assert alice.client.post("/account/delete", data={"password": PASSWORD}).status_code == 302
 
         dana_client = app.test_client()
         assert dana_client.post("/register", data={
             "display_name": "Dana", "email": "dana@example.com", "password": PASSWORD,
             "time_zone": alice.patient.time_zone}).status_code == 302
-        dana = Diary(dana_client, db, db.exec(select(User).where(User.email == "dana@example.com")).one(),
+        dana = Diary(dana_client, db, db.exec(select(Patient).where(Patient.email == "dana@example.com")).one(),
                      word="dana")
         for name, factory in PARAMETER_FACTORIES.items():
             dana.ids[name] = factory(dana)
-        while db.get(User, dana.patient.id).data_version < alices_version:
+        while db.get(Patient, dana.patient.id).data_version < alices_version:
             assert dana.client.post("/entries", data={"day": dana.day(), "pain_avg": "1"}).status_code == 302
             db.expire_all()
-        assert db.get(User, dana.patient.id).data_version == alices_version
+        assert db.get(Patient, dana.patient.id).data_version == alices_version
         yield app, {"Alice's other session": other_device, "Alice's remember-me cookie": remember_only,
                     "the device Alice deleted her account on": alice.client}, dana
     engine.dispose()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from diary.models import Invite, SiteSetting, User, utcnow
+from diary.models import Invite, Patient, SiteSetting, utcnow
 from diary.registration import hash_code
 from diary.security import verify_password
 from tests.conftest import PASSWORD, find_user
@@ -23,7 +23,7 @@ def admin(app):
     return run
 
 
-def password_matches(app, user: User, password: str) -> bool:
+def password_matches(app, user: Patient, password: str) -> bool:
     with app.app_context():
         return verify_password(user.password_hash, password)
 
@@ -62,7 +62,7 @@ def test_create_user_refuses_what_registration_would_refuse(admin, db, alice, ar
     result = admin("create-user", *args, "--name", "Erin", "--password-stdin", input=password + "\n")
     assert result.exit_code == 1 and message in result.output
     assert find_user(db, "erin@example.org") is None
-    assert len(db.exec(select(User)).all()) == 1
+    assert len(db.exec(select(Patient)).all()) == 1
 
 
 def test_reset_password_sets_a_new_one_and_logs_out_every_device(admin, app, db, alice):

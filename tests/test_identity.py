@@ -9,7 +9,7 @@ DIARY_TEST_DATABASE_URL, on PostgreSQL.
 from sqlmodel import select
 
 from diary.history import caches
-from diary.models import User
+from diary.models import Patient
 from tests import inherited_account
 from tests.conftest import PASSWORD, make_patient
 from tests.html import parse
@@ -31,18 +31,18 @@ def register(client, email: str, name: str = "Patient") -> None:
 def test_an_account_id_is_never_given_out_again(app, db):
     client = app.test_client()
     register(client, "first@example.com")
-    first = db.exec(select(User.id).where(User.email == "first@example.com")).one()
+    first = db.exec(select(Patient.id).where(Patient.email == "first@example.com")).one()
     client.post("/account/delete", data={"password": PASSWORD})
-    assert db.exec(select(User).where(User.id == first)).first() is None
+    assert db.exec(select(Patient).where(Patient.id == first)).first() is None
     register(app.test_client(), "second@example.com")
-    second = db.exec(select(User.id).where(User.email == "second@example.com")).one()
+    second = db.exec(select(Patient.id).where(Patient.email == "second@example.com")).one()
     assert second > first
 
 
 def test_each_account_has_its_own_random_session_secret(app, db):
     make_patient(app, "alice@example.com", "Alice")
     make_patient(app, "bob@example.com", "Bob")
-    secrets = db.exec(select(User.session_secret)).all()
+    secrets = db.exec(select(Patient.session_secret)).all()
     assert len(set(secrets)) == 2
     assert all(len(secret) >= 43 for secret in secrets)  # 256 random bits, urlsafe base64
 
@@ -52,9 +52,9 @@ def test_a_cookie_for_one_account_never_opens_another_with_the_same_id(app, db, 
     client = app.test_client()
     client.post("/login", data={"email": alice.email, "password": PASSWORD, "remember": "yes"})
     remembered = client.get_cookie("remember_token").value
-    account = db.exec(select(User).where(User.id == alice.id)).one()
+    account = db.exec(select(Patient).where(Patient.id == alice.id)).one()
     account.email, account.display_name = "erin@example.com", "Erin"
-    account.session_secret = User().session_secret  # a new account's secret, under Alice's id
+    account.session_secret = Patient().session_secret  # a new account's secret, under Alice's id
     db.add(account)
     db.commit()
     assert client.get("/today").status_code == 302

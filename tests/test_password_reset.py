@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from diary.models import PasswordReset, User
+from diary.models import PasswordReset, Patient
 from tests.conftest import PASSWORD, make_patient
 from tests.html import parse, title
 from tests.reminders.services import SmtpServer
@@ -87,7 +87,7 @@ def test_the_link_expires_after_an_hour(mail_app, alice_account, smtp, clock, db
     response = client.post(link, data={"password": NEW_PASSWORD})
     assert response.status_code == 410 and title(response) == "This link no longer works"
     db.expire_all()
-    assert db.get(User, alice_account.id).password_hash == alice_account.password_hash
+    assert db.get(Patient, alice_account.id).password_hash == alice_account.password_hash
 
 
 def test_a_short_password_is_refused_and_the_link_still_works(mail_app, alice_account, smtp):

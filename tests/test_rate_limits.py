@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from diary import days
 from diary.config import SettingError
-from diary.models import User
+from diary.models import Patient
 from diary.ratelimit import limit_share_token_guessing
 from tests.conftest import PASSWORD, make_patient
 from tests.html import parse, title
@@ -187,12 +187,12 @@ def test_registration_attempts_are_limited_per_address(app, db):
     blocked = client.post("/register", data={"email": "real@example.com", "display_name": "Real",
                                              "password": "long enough", "time_zone": "UTC"})
     assert blocked.status_code == 429
-    assert db.exec(select(User)).all() == []
+    assert db.exec(select(Patient)).all() == []
     other = from_address(app, "10.0.0.2").post(
         "/register", data={"email": "real@example.com", "display_name": "Real",
                            "password": "long enough", "time_zone": "UTC"})
     assert other.status_code == 302
-    assert [user.email for user in db.exec(select(User))] == ["real@example.com"]
+    assert [user.email for user in db.exec(select(Patient))] == ["real@example.com"]
 
 
 def test_a_limit_is_per_app_setting(make_app, alice):

@@ -8,7 +8,7 @@ cookie from before opens anything, and cached histories are keyed by that secret
 
 from sqlmodel import Session, select
 
-from diary.models import User
+from diary.models import Patient
 from tests import inherited_account
 from tests.conftest import PASSWORD, make_patient, sqlite_only
 from tests.inherited_account import ALICE, DANA, ClientDevice, HttpDevice, data_version_reader
@@ -17,7 +17,7 @@ from tests.test_concurrency import Server
 
 def ids_of(engine) -> dict[str, int]:
     with Session(engine) as session:
-        return dict(session.exec(select(User.email, User.id)).all())
+        return dict(session.exec(select(Patient.email, Patient.id)).all())
 
 
 @sqlite_only
@@ -59,7 +59,7 @@ def test_restore_ends_the_sessions_of_the_accounts_it_restores(app, alice, tmp_p
     stale.set_cookie("remember_token", remembered)
     assert stale.get("/today").location.startswith("/login")
     with Session(app.extensions["diary_engine"]) as session:
-        assert session.exec(select(User.session_secret)).one() != alice.session_secret
+        assert session.exec(select(Patient.session_secret)).one() != alice.session_secret
 
 
 @sqlite_only

@@ -4,7 +4,7 @@ has to refuse them, not just forget them)."""
 
 from sqlmodel import select
 
-from diary.models import User
+from diary.models import Patient
 from tests.conftest import PASSWORD
 
 
@@ -57,7 +57,7 @@ def test_the_old_session_cookie_of_the_device_that_changed_the_password_stops_wo
 
 def test_logout_records_the_end_in_the_database(app, alice, db):
     logged_in(app, alice.email).post("/logout")
-    assert db.exec(select(User.session_secret).where(User.id == alice.id)).one() != alice.session_secret
+    assert db.exec(select(Patient.session_secret).where(Patient.id == alice.id)).one() != alice.session_secret
 
 
 def test_logout_when_not_logged_in_is_harmless(client):

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from diary.models import User
+from diary.models import Patient
 from diary.time_zones import canonical_zone, read_zone_table, zone_groups, zone_table
 from tests.html import parse
 
@@ -79,4 +79,4 @@ def test_the_account_page_puts_the_patients_zone_first_and_stores_an_alias_as_it
     response = as_alice.post("/account", data={"display_name": "Al", "time_zone": "ROC"})
     assert response.status_code == 302
     db.expire_all()
-    assert db.exec(select(User.time_zone).where(User.id == alice.id)).one() == "Asia/Taipei"
+    assert db.exec(select(Patient.time_zone).where(Patient.id == alice.id)).one() == "Asia/Taipei"

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from diary.db import get_session
-from diary.models import QuestionnaireAnswer, User
+from diary.models import Patient, QuestionnaireAnswer
 from diary.questionnaires.items import KINDS, QUESTIONNAIRES
 from diary.questionnaires.scoring import Answered
 from diary.versions import bump_data_version
@@ -80,12 +80,13 @@ def all_answered(patient_id: int) -> list[Answered]:
 
 
 def interval_of(patient_id: int) -> int | None:
-    return get_session().exec(select(User.questionnaire_interval_days).where(User.id == patient_id)).one()
+    return get_session().exec(select(Patient.questionnaire_interval_days)
+                              .where(Patient.id == patient_id)).one()
 
 
 def set_interval(patient_id: int, interval_days: int | None) -> None:
     """How often to offer the questionnaires (7-28 days), or None to stop offering them."""
     session = get_session()
-    patient = session.get(User, patient_id)
+    patient = session.get(Patient, patient_id)
     patient.questionnaire_interval_days = interval_days
     session.commit()

@@ -23,7 +23,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from diary import days, mail
-from diary.models import Entry, Infusion, InfusionSeries, PushSubscription, ReminderSent, ReminderSetting, User
+from diary.models import (
+    Entry, Infusion, InfusionSeries, Patient, PushSubscription, ReminderSent, ReminderSetting,
+)
 from diary.reminders import vapid
 from diary.reminders.due import InfusionStart, PatientReminders, Reminder, due_reminders, parse_times
 from diary.treatments.series import PGIC_AFTER_DAYS
@@ -32,7 +34,7 @@ MESSAGE = "Time to log today's pain"
 PUSH_GONE = (404, 410)  # the push service says the subscription no longer exists
 log = logging.getLogger("diary.reminders")
 
-SETTING, PATIENT, ENTRY = ReminderSetting.__table__, User.__table__, Entry.__table__
+SETTING, PATIENT, ENTRY = ReminderSetting.__table__, Patient.__table__, Entry.__table__
 INFUSION, SERIES = Infusion.__table__, InfusionSeries.__table__
 SUBSCRIPTION, SENT = PushSubscription.__table__, ReminderSent.__table__
 

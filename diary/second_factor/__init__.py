@@ -24,7 +24,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from diary import days
-from diary.models import RecoveryCode, SecondFactor, User, utcnow
+from diary.models import Patient, RecoveryCode, SecondFactor, utcnow
 from diary.registration import hash_code, new_code
 
 ISSUER = "Pain diary"  # the name the authenticator app lists the account under
@@ -156,7 +156,7 @@ def turn_off(database: Session, patient_id: int) -> None:
 
 # --- The login between password and code --------------------------------------------------------
 
-def await_code(user: User, remember: bool, next_url: str | None) -> None:
+def await_code(user: Patient, remember: bool, next_url: str | None) -> None:
     """The password was right: remember, in a fresh session, whose code is awaited."""
     session.clear()
     session[PENDING_LOGIN] = {
@@ -173,13 +173,13 @@ def pending_login() -> dict | None:
     return pending
 
 
-def pending_account(database: Session) -> User | None:
+def pending_account(database: Session) -> Patient | None:
     """The account of the waiting login, if it still holds the secret it had at the password
     (a logout everywhere or a new password in between ends the waiting login too)."""
     pending = pending_login()
     if pending is None:
         return None
-    user = database.get(User, pending["patient"])
+    user = database.get(Patient, pending["patient"])
     if user is None or not compare_digest(user.session_secret, pending["secret"]):
         return None
     return user

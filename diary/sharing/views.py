@@ -20,7 +20,7 @@ from diary.errors import render_error
 from diary.fields import When
 from diary.forms import FormReader
 from diary.history import cached_load, derived, history_key, patient_history
-from diary.models import ShareLink, User
+from diary.models import Patient, ShareLink
 from diary.notices import notice_share_link_from_request
 from diary.qr import qr_svg
 from diary.questionnaires.figure import questionnaire_figure
@@ -171,7 +171,7 @@ def shared(token: str):
                                     "Ask the patient for a new link. No diary data is shown here.")
         return private(make_response(body, status))
     links.record_opening(share_link)
-    patient = get_session().get(User, share_link.patient_id)
+    patient = get_session().get(Patient, share_link.patient_id)
     response = make_response(render_report(
         *report_parts(patient, share_link.period_start, share_link.period_end,
                       share_link.include_notes),

@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from diary import create_app
 from diary.db import make_engine, upgrade
-from diary.models import Entry, Infusion, InfusionSeries, ReminderSetting, User
+from diary.models import Entry, Infusion, InfusionSeries, Patient, ReminderSetting
 from diary.reminders.delivery import send_due
 
 ZONES = ("Europe/London", "Europe/Berlin", "America/New_York", "America/Los_Angeles", "Asia/Tokyo",
@@ -45,7 +45,7 @@ class CountingPostman:
 def seed(engine, patients: int) -> None:
     created = NOW - timedelta(days=60)
     with engine.begin() as connection:
-        connection.execute(insert(User.__table__), [
+        connection.execute(insert(Patient.__table__), [
             {"id": number, "email": f"p{number}@bench.example", "display_name": f"P{number}",
              "password_hash": "x", "time_zone": ZONES[number % len(ZONES)], "session_secret": f"s{number}",
              "trends_before_days": 14, "trends_after_days": 14, "questionnaire_interval_days": 14,

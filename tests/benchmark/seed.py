@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, Medication, MedicationDay, MedicationDose,
-    TherapyEvent, User, utcnow,
+    Patient, TherapyEvent, utcnow,
 )
 from diary.security import hash_password
 from diary.side_effects import SIDE_EFFECTS
@@ -26,7 +26,7 @@ SYMPTOMS = [key for key, _, _ in SIDE_EFFECTS if key != "other"]
 
 
 def add_patient(session: Session, email: str, name: str, password_hash: str) -> int:
-    user = User(email=email, display_name=name, time_zone="Europe/London", password_hash=password_hash)
+    user = Patient(email=email, display_name=name, time_zone="Europe/London", password_hash=password_hash)
     session.add(user)
     session.flush()
     return user.id

@@ -23,7 +23,7 @@ from sqlmodel import Session, delete, select
 
 from diary.days import today_in
 from diary.db import make_engine
-from diary.models import Entry, EntrySideEffect, RateLimitCount, ShareLink, User
+from diary.models import Entry, EntrySideEffect, Patient, RateLimitCount, ShareLink
 
 from tests.browser.pages import SCREENSHOTS, VIEWPORTS, Viewport, Watch, daytime_zone, watch_context
 
@@ -137,13 +137,13 @@ _numbers = itertools.count(1)
 
 
 @dataclass
-class Patient:
+class SignUp:
     email: str
     name: str
     password: str = PASSWORD
 
 
-def register_through_form(page, patient: Patient, *, touch: bool) -> None:
+def register_through_form(page, patient: SignUp, *, touch: bool) -> None:
     """Fill in and send the real registration form, as a patient would."""
     page.goto("/register")
     page.fill("#email", patient.email)
@@ -156,11 +156,11 @@ def register_through_form(page, patient: Patient, *, touch: bool) -> None:
 @pytest.fixture
 def new_patient(contexts, database):
     """Registers a new patient through the real form; returns the patient and their logged-in state."""
-    def register(name: str = "Alice") -> tuple[Patient, dict]:
+    def register(name: str = "Alice") -> tuple[SignUp, dict]:
         # Every browser test signs up from 127.0.0.1 on one server: past 20 sign-ups an hour the
         # limit (tested in tests/test_rate_limits.py) would refuse the next test's patient.
         database.forget_rate_limits()
-        patient = Patient(email=f"{name.lower()}{next(_numbers)}.{os.getpid()}@example.com", name=name)
+        patient = SignUp(email=f"{name.lower()}{next(_numbers)}.{os.getpid()}@example.com", name=name)
         context = contexts.open(VIEWPORTS["phone-360"])
         page = context.new_page()
         register_through_form(page, patient, touch=True)
@@ -173,7 +173,7 @@ def new_patient(contexts, database):
 @dataclass
 class Diarist:
     """A patient with a week of entries, shared by the tests that only look at pages."""
-    patient: Patient
+    patient: SignUp
     storage_state: dict
     entry_ids: list[int]  # newest first
     share_link_id: int
@@ -191,7 +191,7 @@ def full_entry(day, pain: int) -> dict:
 def diarist(browser, live_server, time_zone) -> Diarist:
     """Registered through the real form; six past days logged through the real POST, with CSRF;
     a share link made through the sharing page."""
-    patient = Patient(email=f"diarist.{os.getpid()}@example.com", name="Dana")
+    patient = SignUp(email=f"diarist.{os.getpid()}@example.com", name="Dana")
     context = browser.new_context(base_url=live_server.url, timezone_id=time_zone)
     watch = watch_context(context)
     page = context.new_page()
@@ -224,20 +224,20 @@ class Database:
     def __init__(self, url: str):
         self.engine = make_engine(url)
 
-    def patient(self, email: str) -> User:
+    def patient(self, email: str) -> Patient:
         with Session(self.engine) as session:
-            return session.exec(select(User).where(User.email == email)).one()
+            return session.exec(select(Patient).where(Patient.email == email)).one()
 
     def entries(self, email: str) -> list[Entry]:
         """The patient's entries, oldest first."""
         with Session(self.engine) as session:
-            return list(session.exec(select(Entry).join(User, Entry.patient_id == User.id)
-                                     .where(User.email == email).order_by(Entry.day)))
+            return list(session.exec(select(Entry).join(Patient, Entry.patient_id == Patient.id)
+                                     .where(Patient.email == email).order_by(Entry.day)))
 
     def share_links(self, email: str) -> list[ShareLink]:
         with Session(self.engine) as session:
-            return list(session.exec(select(ShareLink).join(User, ShareLink.patient_id == User.id)
-                                     .where(User.email == email).order_by(ShareLink.id)))
+            return list(session.exec(select(ShareLink).join(Patient, ShareLink.patient_id == Patient.id)
+                                     .where(Patient.email == email).order_by(ShareLink.id)))
 
     def forget_rate_limits(self) -> None:
         with Session(self.engine) as session:
@@ -260,7 +260,7 @@ def database(live_server):
 @dataclass
 class ClinicPatient:
     """Six months of diary around two series (tests/browser/six_months.py) and a share link."""
-    patient: Patient
+    patient: SignUp
     storage_state: dict
     share_path: str  # /s/<token>: what the clinician opens
 
@@ -269,7 +269,7 @@ class ClinicPatient:
 def clinic_patient(browser, live_server, time_zone, database) -> ClinicPatient:
     from tests.browser.six_months import add_six_months
 
-    patient = Patient(email=f"robin.{os.getpid()}@example.com", name="Robin")
+    patient = SignUp(email=f"robin.{os.getpid()}@example.com", name="Robin")
     context = browser.new_context(base_url=live_server.url, timezone_id=time_zone)
     watch = watch_context(context)
     page = context.new_page()

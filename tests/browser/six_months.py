@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
-    MedicationDose, TherapyEvent, User,
+    MedicationDose, Patient, TherapyEvent,
 )
 
 DAYS = 182
@@ -36,7 +36,7 @@ def pain_on(days_ago: int) -> int:
 def add_six_months(engine, email: str, today: date) -> None:
     rng = random.Random(19)
     with Session(engine) as session:
-        patient = session.exec(select(User).where(User.email == email)).one()
+        patient = session.exec(select(Patient).where(Patient.email == email)).one()
         first = today - timedelta(days=DAYS - 1)
         entries = []
         for days_ago in range(DAYS - 1, 0, -1):

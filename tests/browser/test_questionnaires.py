@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from diary.days import today_in
-from diary.models import QuestionnaireAnswer, User
+from diary.models import Patient, QuestionnaireAnswer
 from tests.browser.pages import SCREENSHOTS, VIEWPORTS, check_page, csrf_token, tap
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 def answers_of(database, email: str) -> list[QuestionnaireAnswer]:
     with Session(database.engine) as session:
-        return list(session.exec(select(QuestionnaireAnswer).join(User).where(User.email == email)
+        return list(session.exec(select(QuestionnaireAnswer).join(Patient).where(Patient.email == email)
                                  .order_by(QuestionnaireAnswer.id)))
 
 

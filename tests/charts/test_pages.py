@@ -6,7 +6,7 @@ from datetime import date
 import plotly.graph_objects as go
 from sqlmodel import Session, select
 
-from diary.models import Entry, User
+from diary.models import Entry, Patient
 from diary.versions import bump_data_version
 from tests.conftest import find_user
 from tests.html import field_error, parse, title
@@ -132,7 +132,7 @@ def test_window_settings_outside_7_to_28_are_refused_and_nothing_changes(as_alic
     assert field_error(response, "before_days") == "Days before the first infusion must be a whole number between 7 and 28 days"
     assert field_error(response, "after_days") == "Days after the last infusion must be a whole number between 7 and 28 days"
     assert parse(response).find("input", {"name": "after_days"})["value"] == "twenty"
-    user = db.exec(select(User).where(User.email == "alice@example.com")).one()
+    user = db.exec(select(Patient).where(Patient.email == "alice@example.com")).one()
     assert (user.trends_before_days, user.trends_after_days) == (14, 14)
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from diary.models import Entry, User
+from diary.models import Entry, Patient
 from tests.conftest import PASSWORD
 
 
@@ -24,7 +24,7 @@ def alices_entry(app, alice, db):
 ])
 def test_another_patients_entry_is_not_found(client, auth, charlie, alices_entry, db, method, path):
     auth.login(charlie.email)
-    versions = {user.id: user.data_version for user in db.exec(select(User))}
+    versions = {user.id: user.data_version for user in db.exec(select(Patient))}
     url = path.format(id=alices_entry.id)
     response = getattr(client, method)(url, data={"day": "2026-01-05", "pain_avg": "0"})
     assert response.status_code == 404
@@ -32,7 +32,7 @@ def test_another_patients_entry_is_not_found(client, auth, charlie, alices_entry
     db.expire_all()
     entry = db.get(Entry, alices_entry.id)
     assert (entry.pain_avg, entry.notes) == (7, "private")
-    assert {user.id: user.data_version for user in db.exec(select(User))} == versions
+    assert {user.id: user.data_version for user in db.exec(select(Patient))} == versions
 
 
 def test_history_shows_only_your_own_days(client, auth, charlie, alices_entry):

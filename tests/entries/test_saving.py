@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from diary.models import Entry, EntrySideEffect, User
+from diary.models import Entry, EntrySideEffect, Patient
 
 
 def log(client, day: str, pain: int, **more):
@@ -20,7 +20,7 @@ def stored_side_effects(db) -> dict[str, tuple[int, int, str | None]]:
 
 def data_version(db, email: str) -> int:
     db.expire_all()
-    return db.exec(select(User.data_version).where(User.email == email)).one()
+    return db.exec(select(Patient.data_version).where(Patient.email == email)).one()
 
 
 def test_changing_side_effects_keeps_the_unchanged_rows_and_changes_the_rest(as_alice, db, clock):

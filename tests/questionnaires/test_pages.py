@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from diary.models import QuestionnaireAnswer, User
+from diary.models import Patient, QuestionnaireAnswer
 from diary.questionnaires.items import ANSWERS, QUESTIONNAIRES
 from tests.conftest import make_patient
 from tests.html import field_error, parse, title
@@ -118,7 +118,7 @@ def test_due_again_after_the_chosen_interval(app, client, auth, db, clock):
 def test_turning_them_off_stores_no_interval_and_nothing_is_due(as_alice, alice, db):
     assert as_alice.post("/questionnaires/settings", data={"interval": "off"}).status_code == 302
     db.expire_all()
-    assert db.get(User, alice.id).questionnaire_interval_days is None
+    assert db.get(Patient, alice.id).questionnaire_interval_days is None
     assert due_links(as_alice) == []
 
 
@@ -128,7 +128,7 @@ def test_an_interval_outside_7_to_28_is_refused_and_the_stored_one_kept(as_alice
         assert response.status_code == 422
         assert field_error(response, "interval") == "Choose how often to answer them from the list"
     db.expire_all()
-    assert db.get(User, alice.id).questionnaire_interval_days == 14
+    assert db.get(Patient, alice.id).questionnaire_interval_days == 14
 
 
 def test_the_tap_targets_are_radio_inputs_styled_as_large_buttons(as_alice):

@@ -136,7 +136,7 @@ FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1 better than yes
 
 def test_cells_a_spreadsheet_would_run_are_quoted_and_come_back_as_typed(as_alice, dana, db):
     """OWASP's CSV injection advice: a leading quote; the import takes it off again."""
-    from diary.models import User
+    from diary.models import Patient
     for day, note in enumerate(FORMULAS, start=1):
         as_alice.post("/entries", data={"day": f"2026-01-{day:02}", "pain_avg": "4", "notes": note})
     first = files_of(as_alice.get("/export/diary.zip").data)
@@ -144,7 +144,7 @@ def test_cells_a_spreadsheet_would_run_are_quoted_and_come_back_as_typed(as_alic
         "'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1 better than yesterday", "'-2 after the walk",
         "'@SUM(A1:A9)", "''quoted on purpose", "plain words"]
     assert upload(dana, zip_of(first)).status_code == 302
-    dana_id = db.exec(select(User).where(User.email == "dana@example.com")).one().id
+    dana_id = db.exec(select(Patient).where(Patient.email == "dana@example.com")).one().id
     assert [entry.notes for entry in db.exec(select(Entry).where(Entry.patient_id == dana_id)
                                              .order_by(Entry.day))] == FORMULAS
     assert files_of(dana.get("/export/diary.zip").data) == first

@@ -17,7 +17,7 @@ from fhir.resources.R4B.codesystem import CodeSystem
 from sqlmodel import select
 
 from diary.db import get_session
-from diary.models import Medication, User
+from diary.models import Medication, Patient
 from diary.questionnaires.queries import add_answer
 from tests.conftest import PASSWORD, make_patient
 from tests.sharing.fhir_checks import problems, validate_twice
@@ -127,7 +127,7 @@ def test_the_patient_carries_the_diary_address_and_a_never_reused_account_id(kim
     first = of_type(bundle, "Patient")
     assert [(p["identifier"], p["name"]) for p in first] == [
         ([{"system": DIARY, "value": str(patient.id)}], [{"text": "Kim"}])]
-    assert db.get(User, patient.id).display_name == "Kim"
+    assert db.get(Patient, patient.id).display_name == "Kim"
     assert bundle["timestamp"] == "2026-04-20T08:00:00Z"
     assert bundle["identifier"]["system"] == f"{DIARY}/fhir/exports"
     again = export(client)

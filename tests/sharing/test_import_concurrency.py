@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import event
 from sqlmodel import select
 
-from diary.models import Entry, User
+from diary.models import Entry, Patient
 from tests.benchmark.import_bench import diary_zip
 from tests.conftest import sqlite_only
 from tests.sharing.archives import upload
@@ -41,6 +41,6 @@ def test_another_patient_saves_while_a_large_import_is_written(app, as_alice, da
     importer.join()
     assert saved == [302] * ALICE_SAVES
     assert statuses["import"] == 302
-    alice_id = db.exec(select(User.id).where(User.email == "alice@example.com")).one()
+    alice_id = db.exec(select(Patient.id).where(Patient.email == "alice@example.com")).one()
     assert len(db.exec(select(Entry).where(Entry.patient_id == alice_id)).all()) == ALICE_SAVES
     assert len(db.exec(select(Entry).where(Entry.patient_id != alice_id)).all()) == (IMPORTED_ROWS - 2) // 5

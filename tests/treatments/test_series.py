@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from diary.history import load_history
-from diary.models import Infusion, InfusionSeries, InfusionSideEffect, User
+from diary.models import Infusion, InfusionSeries, InfusionSideEffect, Patient
 from tests.html import field_error, parse, title
 from tests.treatments.conftest import add_infusion, add_series
 
@@ -45,7 +45,7 @@ def test_an_infusion_at_2330_local_time_lands_on_that_local_day(as_kai, db, cloc
     infusion = db.exec(select(Infusion)).one()
     assert (infusion.day, f"{infusion.start_time:%H:%M}") == (date(2026, 3, 1), "23:30")
     assert span(as_kai, series_id) == "Sunday 1 March 2026 · 1 infusion"
-    kai = db.exec(select(User).where(User.email == "kai@example.com")).one()
+    kai = db.exec(select(Patient).where(Patient.email == "kai@example.com")).one()
     with as_kai.application.test_request_context():
         history = load_history(kai)
     assert history.series[0].first_day == date(2026, 3, 1) == history.series[0].last_day
