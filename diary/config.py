@@ -203,8 +203,8 @@ SETTINGS = (
     Setting("DIARY_RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URL", "database://",
             "Where failed logins, sign-ups and share-link guesses are counted. `database://`: in "
             "the diary's own database, one count for all workers (and for several servers on one "
-            "PostgreSQL); `redis://host:6379` for servers that share no database (install the "
-            "`redis` client too); `memory://` counts per worker process, so only for tests."),
+            "PostgreSQL); `redis://host:6379/0` to take the counting off the database (README "
+            "\"Several servers\"); `memory://` counts per worker process, so only for tests."),
     Setting("DIARY_CRISIS_RESOURCES", "CRISIS_RESOURCES", CRISIS_RESOURCES_DEFAULT,
             "Crisis lines for your country, shown on the safety page after a PHQ-9 item 9 answer "
             "other than \"Not at all\". Lines separated by `|`, e.g. `In an emergency call 999. | "
@@ -230,6 +230,7 @@ SETTINGS = (
 OTHER_NAMES = (
     "DIARY_SECRET_KEY_FILE",  # an alternative to DIARY_SECRET_KEY (read_secret_key)
     "DIARY_TEST_DATABASE_URL",  # read by the test suite only (tests/databases.py)
+    "DIARY_TEST_REDIS_URL",  # read by the test suite only (tests/databases.py)
 )
 KNOWN_NAMES = tuple(setting.name for setting in SETTINGS) + OTHER_NAMES
 

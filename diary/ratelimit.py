@@ -2,8 +2,8 @@
 
 Flask-Limiter counts attempts in the storage named by ``DIARY_RATELIMIT_STORAGE_URL``: by default
 the diary's own database (diary.ratelimit_storage), one count for every worker, so the limits are
-the README's whatever ``DIARY_WORKERS`` is; ``redis://`` for servers that share no database. A
-request over a limit gets the 429 page from diary.errors.
+the README's whatever ``DIARY_WORKERS`` is and however many servers share the database;
+``redis://`` counts in Redis instead. A request over a limit gets the 429 page from diary.errors.
 
 Failed logins are counted per address and per account, except from a device that has logged in
 to that account before (diary.known_devices): its attempts are counted per device instead, so a
@@ -130,5 +130,4 @@ def init_app(app: Flask) -> None:
         limiter.init_app(app)
     except ConfigurationError as error:  # an unknown scheme, or its client library missing
         raise SettingError(f"DIARY_RATELIMIT_STORAGE_URL cannot be used ({error}): use "
-                           "database:// (the default), or redis://host:6379 or "
-                           "memcached://host:11211 with its client library installed") from None
+                           "database:// (the default) or redis://host:6379/0") from None

@@ -5,8 +5,8 @@ server process, so with ``DIARY_WORKERS=2`` every limit was twice the README's; 
 share a count but are one more service to run. ``database://``, the default, keeps the counts in
 the table ``rate_limit_count`` of the database the diary already uses (SQLite or PostgreSQL): one
 row per limit and key, with the end of its window, counted up in one atomic statement. Keys are
-stored as their SHA-256, so the table holds no address or email. A ``redis://`` URL still works
-for several servers that share no database.
+stored as their SHA-256, so the table holds no address or email. A ``redis://`` URL counts in
+Redis instead (README "Several servers"), which takes these writes off the database.
 
 Only the fixed-window strategy (Flask-Limiter's default) is supported: it needs just these calls.
 """

@@ -5,6 +5,10 @@ names a PostgreSQL database in which the test role may create schemas. Each test
 schema, a copy of one the migrations built at the start of the run, dropped afterwards (a
 database per test cost ~0.5 s each on PostgreSQL 15). Without the variable, each test gets a copy
 of a SQLite file migrated once per run.
+
+``DIARY_TEST_REDIS_URL`` (e.g. ``redis://127.0.0.1:6379/1``) names a Redis database the tests may
+empty, for the rate limits of several servers (tests/test_two_servers.py); CI's PostgreSQL pass
+sets both (.ci/run starts PostgreSQL and Redis).
 """
 
 import os
@@ -20,6 +24,7 @@ from diary.db import make_engine, upgrade
 
 TEST_DATABASE_URL = os.environ.get("DIARY_TEST_DATABASE_URL", "").strip()
 ON_POSTGRESQL = TEST_DATABASE_URL.startswith("postgresql")
+TEST_REDIS_URL = os.environ.get("DIARY_TEST_REDIS_URL", "").strip()
 
 
 class SqliteDatabases:

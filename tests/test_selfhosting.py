@@ -37,13 +37,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def server_environment(instance_path: Path, **settings: str) -> dict:
+    """A server's settings: only the documented DIARY_* variables, its own instance folder and port."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
+    env.update({"DIARY_INSTANCE_PATH": str(instance_path), "DIARY_BIND": f"127.0.0.1:{free_port()}",
+                "DIARY_WORKERS": "2", **settings})
+    return env
+
+
 @pytest.fixture
 def environment(tmp_path):
-    """The server's settings: only the documented DIARY_* variables, a fresh instance folder."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
-    env.update(DIARY_INSTANCE_PATH=str(tmp_path / "instance"),
-               DIARY_BIND=f"127.0.0.1:{free_port()}", DIARY_WORKERS="2")
-    return env
+    return server_environment(tmp_path / "instance")
 
 
 class Server:
@@ -99,9 +103,18 @@ def admin(env, *args, checkout: Path = ROOT, input: str | None = None) -> str:
 class Browser:
     """Keeps cookies and sends each form with the CSRF token the page gave it."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, cookies: CookieJar | None = None):
         self.base_url = base_url
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()))
+        self.cookies = CookieJar() if cookies is None else cookies
+        self.opener = build_opener(HTTPCookieProcessor(self.cookies))
+
+    def at(self, base_url: str) -> "Browser":
+        """The same browser, its cookies and all, sent to another address (another server)."""
+        return Browser(base_url, self.cookies)
+
+    def read(self, path: str) -> str:
+        with self.opener.open(self.base_url + path, timeout=10) as response:
+            return response.read().decode()
 
     def get(self, path: str) -> tuple[str, BeautifulSoup]:
         with self.opener.open(self.base_url + path, timeout=10) as response:
