@@ -1,15 +1,19 @@
 """Forgot password: a single-use link by e-mail, valid for an hour, of which only a hash is kept.
 
-The page answers the same whether or not the address has an account, and the requests are
-rate-limited. Setting a new password ends every session of the account (its session secret is
-replaced). Without ``DIARY_SMTP_HOST`` the page says to ask the server's admin instead.
-"""
+The page answers the same whether or not the address has an account, after the same work: the
+account is looked up, the link stored and the e-mail sent only after the response has gone out.
+The requests are rate-limited. Setting a new password ends every session of the account (its
+session secret is replaced). Without ``DIARY_SMTP_HOST`` the page says to ask the server's admin
+instead."""
 
 import hashlib
 import secrets
 from datetime import timedelta, timezone
+from functools import partial
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for,
+)
 from sqlalchemy import update
 from sqlmodel import delete, select
 
@@ -39,9 +43,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_reset(patient_id: int) -> str:
+def create_reset(patient_id: int, token: str | None = None) -> str:
     """A new link's token; its hash is stored, the token itself only e-mailed."""
-    token = secrets.token_urlsafe(32)
+    token = token or secrets.token_urlsafe(32)
     database = get_session()
     database.add(PasswordReset(patient_id=patient_id, token_hash=token_hash(token),
                                expires_at=days.utc_now() + VALID_FOR))
@@ -77,12 +81,20 @@ def use_reset(reset: PasswordReset, new_password: str) -> bool:
     return True
 
 
-def send_link(user: Patient, token: str) -> None:
-    link = f"{current_app.config['PUBLIC_URL']}{url_for('password_reset.reset', token=token)}"
-    mail.send(current_app, user.email, "Choose a new password for your pain diary",
-              f"Someone asked to choose a new password for your pain diary.\n\n"
-              f"To choose one, open this link within the hour (it works once):\n{link}\n\n"
-              f"If it was not you, ignore this e-mail: your password stays as it is.\n")
+def mail_link_if_known(app, email: str, token: str, link: str) -> None:
+    """After the response: the link stored and mailed, if the address has an account."""
+    with app.app_context():
+        user = get_session().exec(select(Patient).where(Patient.email == email)).first()
+        if user is None:
+            return
+        create_reset(user.id, token)
+        try:
+            mail.send(app, user.email, "Choose a new password for your pain diary",
+                      f"Someone asked to choose a new password for your pain diary.\n\n"
+                      f"To choose one, open this link within the hour (it works once):\n{link}\n\n"
+                      f"If it was not you, ignore this e-mail: your password stays as it is.\n")
+        except OSError as error:  # the mail server is down: the admin must know
+            app.logger.error("Password reset e-mail not sent: %s", type(error).__name__)
 
 
 @bp.route("/forgot", methods=("GET", "POST"))
@@ -97,14 +109,14 @@ def forgot():
     if not EMAIL_PATTERN.match(email):
         errors = {"email": "Enter an email address like name@example.com"}
         return render_template("password_reset/forgot.html", values={"email": email}, errors=errors), 422
-    user = get_session().exec(select(Patient).where(Patient.email == email)).first()
-    if user is not None:
-        try:
-            send_link(user, create_reset(user.id))
-        except OSError as error:  # the mail server is down: the admin must know, the page must not say
-            current_app.logger.error("Password reset e-mail not sent: %s", type(error).__name__)
-    # The same page whatever happened: it must not tell who has an account.
-    return render_template("password_reset/sent.html", message=SENT)
+    # The same page after the same work, whoever asks: a link is made for every request, and
+    # only once the page has gone out does the server look for an account to mail it to. A
+    # reply that took longer when an e-mail was sent would tell who has an account.
+    token = secrets.token_urlsafe(32)
+    link = f"{current_app.config['PUBLIC_URL']}{url_for('password_reset.reset', token=token)}"
+    response = make_response(render_template("password_reset/sent.html", message=SENT))
+    response.call_on_close(partial(mail_link_if_known, current_app._get_current_object(), email, token, link))
+    return response
 
 
 @bp.route("/reset/<secret:token>", methods=("GET", "POST"))

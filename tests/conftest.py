@@ -4,7 +4,7 @@ The database is a SQLite file, or a PostgreSQL database when DIARY_TEST_DATABASE
 (see tests/databases.py).
 
 Personas (as in the style guide): ``alice`` is a patient with data, ``charlie`` another patient
-who must never see or change Alice's diary.
+who must never see or change Alice's diary. ``smtp`` is a real mail server on loopback.
 """
 
 from datetime import datetime, timezone
@@ -18,6 +18,7 @@ from diary.db import make_engine, upgrade
 from diary.models import Patient
 from diary.security import hash_password
 from tests.databases import ON_POSTGRESQL, open_databases
+from tests.reminders.services import SmtpServer
 
 # Property-based tests: the same examples on every run and machine (derandomized, no example
 # database), no per-example deadline (a shared CI machine is slow at times).
@@ -97,6 +98,13 @@ def app(make_app):
     app = make_app()
     yield app
     app.extensions["diary_engine"].dispose()
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback; ``smtp.config()`` points an app at it."""
+    with SmtpServer() as server:
+        yield server
 
 
 @pytest.fixture

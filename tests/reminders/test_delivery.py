@@ -18,15 +18,9 @@ from diary.reminders import vapid
 from diary.reminders.delivery import Postman, send_due
 from tests.conftest import PASSWORD, make_patient
 from tests.html import field_error
-from tests.reminders.services import PushService, SmtpServer
+from tests.reminders.services import PushService
 
 REMINDER_TITLE = "Time to log today's pain"
-
-
-@pytest.fixture
-def smtp():
-    with SmtpServer() as server:
-        yield server
 
 
 @pytest.fixture
