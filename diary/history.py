@@ -25,7 +25,6 @@ from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, Patient,
     TherapyEvent,
 )
-from diary.treatments.forms import CHOICE_NAMES
 from diary.treatments.mme import day_mme
 from diary.treatments.queries import doses_by_day
 from diary.trends.analysis import Trends, analyse
@@ -80,8 +79,8 @@ def load_history(patient: Patient) -> History:
             start_time=row.start_time, duration_min=row.duration_min, weight_kg=row.weight_kg,
             side_effects=tuple(infusion_effects[row.id]), notes=row.notes or ""))
     series = [
-        SeriesRecord(id=row.id, name=row.name, route=row.route_other or CHOICE_NAMES["route"][row.route],
-                     condition=row.condition_other or CHOICE_NAMES["condition"][row.condition],
+        SeriesRecord(id=row.id, name=row.name, route=row.route, route_other=row.route_other or "",
+                     condition=row.condition, condition_other=row.condition_other or "",
                      infusions=tuple(infusions[row.id]), pgic=row.pgic, notes=row.notes or "")
         for row in session.exec(select(InfusionSeries).where(InfusionSeries.patient_id == patient.id))]
     # Ordered by first infusion; a series without infusions comes last, in the order it was added.
@@ -93,7 +92,7 @@ def load_history(patient: Patient) -> History:
         before_days=patient.trends_before_days, after_days=patient.trends_after_days,
         mme=mme, medications=medications, questionnaires=tuple(all_answered(patient.id)),
         therapies=tuple(
-            TherapyRecord(day=row.day, kind=row.kind_other or CHOICE_NAMES["therapy"][row.kind],
+            TherapyRecord(day=row.day, kind=row.kind, kind_other=row.kind_other or "",
                           note=row.note or "", id=row.id)
             for row in session.exec(select(TherapyEvent).where(TherapyEvent.patient_id == patient.id)
                                     .order_by(TherapyEvent.day, TherapyEvent.id))))

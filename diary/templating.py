@@ -17,6 +17,7 @@ from diary.registration import registration_mode
 from diary.sharing.report import dose_range
 from diary.side_effects import SEVERITY_NAMES, SIDE_EFFECT_NAMES
 from diary.time_zones import zone_groups, zone_table
+from diary.treatments.choices import choice_name
 from diary.treatments.forms import CHOICE_NAMES, plain_number, treatment_noun
 from diary.treatments.mme import format_mme
 from diary.trends.display import (
@@ -34,11 +35,6 @@ def short_datetime(moment: datetime) -> str:
     time_zone = current_user.time_zone if current_user.is_authenticated else "UTC"
     local = moment.astimezone(ZoneInfo(time_zone))
     return f"{local.day} {local:%b %Y, %H:%M}"
-
-
-def series_noun(series) -> str:
-    """"infusion" for an IV series, "dose" for other routes, as the treatment pages say."""
-    return "infusion" if series.route in ("", CHOICE_NAMES["route"]["iv"]) else "dose"
 
 
 def current_registration_mode() -> str:
@@ -106,7 +102,7 @@ def init_app(app: Flask) -> None:
     app.extensions["fixed_urls"] = FixedUrls(app)
     app.jinja_env.globals.update({
         "static_url": static_url, "page_url": page_url, "time_zone_groups": time_zone_groups,
-        "registration_mode": current_registration_mode, "series_noun": series_noun,
+        "registration_mode": current_registration_mode, "choice_name": choice_name,
         "treatment_noun": treatment_noun, "treatment_names": CHOICE_NAMES,
         "severity_names": SEVERITY_NAMES, "side_effect_names": SIDE_EFFECT_NAMES,
         **remembered_markup.callables(app),

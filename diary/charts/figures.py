@@ -14,6 +14,7 @@ from diary.charts.layout import (
     COLOURS, DARK_COLOURS, DATE_RIGHT_PX, LEGEND_ROW_PX, SERIES_COLOURS, TICKS_PX, axis, base_layout,
     date_ticks, figure, iso, panel_title, plain, stacked_panels,
 )
+from diary.treatments.choices import choice_name
 from diary.trends.analysis import Trends
 from diary.trends.display import chart_number, mean_text, percent_text
 from diary.trends.durability import trailing_mean
@@ -106,7 +107,8 @@ def timeline(trends: Trends, history: History, first: date, last: date) -> dict:
         data.append({"type": "scatter", "mode": "markers", "name": "Other therapy", "xaxis": "x",
                      "yaxis": "y", "x": [iso(therapy.day) for therapy in therapies],
                      "y": [-0.6] * len(therapies),
-                     "text": [plain(therapy.kind) for therapy in therapies],
+                     "text": [plain(choice_name("therapy", therapy.kind, therapy.kind_other))
+                              for therapy in therapies],
                      "marker": {"symbol": "line-ns-open", "size": 12, "color": COLOURS["therapy"],
                                 "line": {"width": 2}},
                      "hovertemplate": "%{x|%-d %b %Y}: %{text}<extra></extra>"})

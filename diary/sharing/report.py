@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from diary.sharing import report_detail as detail
+from diary.treatments.choices import choice_name
 from diary.trends.analysis import SeriesAnalysis, Trends, analyse
 from diary.trends.display import change_text, mean_text, percent_text
 from diary.trends.history import History, SeriesRecord
@@ -128,7 +129,8 @@ def build_report(patient_name: str, history: History, pgic_names: dict[str, str]
         history=history,
         trends=trends,
         tops=tuple(series_top(result, pgic_names) for result in reversed(trends.series)),
-        conditions=tuple(dict.fromkeys(s.condition for s in history.series if s.condition)),
+        conditions=tuple(dict.fromkeys(choice_name("condition", s.condition, s.condition_other)
+                                       for s in history.series if s.condition)),
         first_day=days[0] if days else None,
         last_day=days[-1] if days else None,
         days_logged=len(days),

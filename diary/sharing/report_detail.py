@@ -9,6 +9,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from diary.side_effects import MODERATE, SEVERITY_NAMES, SIDE_EFFECT_NAMES
+from diary.treatments.choices import choice_name
 from diary.trends.analysis import SeriesAnalysis
 from diary.trends.history import History, SideEffectRecord
 
@@ -49,7 +50,8 @@ def infusion_rows(result: SeriesAnalysis) -> tuple[InfusionRow, ...]:
             ratio = (infusion.dose_mg / infusion.weight_kg).quantize(Decimal("0.01"), ROUND_HALF_UP)
             per_kg = f"{plain_decimal(ratio)} mg/kg"
         rows.append(InfusionRow(
-            number=change.number, day=infusion.day, route=result.series.route,
+            number=change.number, day=infusion.day,
+            route=choice_name("route", result.series.route, result.series.route_other),
             dose_mg=f"{plain_decimal(infusion.dose_mg)} mg" if infusion.dose_mg is not None else "",
             mg_per_kg=per_kg, pain_before=infusion.pain_before, pain_after=infusion.pain_after,
             pain_2h=infusion.pain_2h, pain_24h=infusion.pain_24h,
@@ -86,7 +88,7 @@ class TherapyUse:
 def therapy_uses(history: History) -> tuple[TherapyUse, ...]:
     days_of: dict[str, list[date]] = defaultdict(list)
     for therapy in history.therapies:
-        days_of[therapy.kind].append(therapy.day)
+        days_of[choice_name("therapy", therapy.kind, therapy.kind_other)].append(therapy.day)
     return tuple(TherapyUse(kind, len(days), min(days), max(days)) for kind, days in days_of.items())
 
 
@@ -141,6 +143,6 @@ def notes_of(history: History) -> tuple[Note, ...]:
             notes.append(Note(series.first_day, f"Series {series.name}", series.notes))
         notes += [Note(infusion.day, f"Infusion {number} of {series.name}", infusion.notes)
                   for number, infusion in enumerate(series.infusions, start=1) if infusion.notes]
-    notes += [Note(therapy.day, therapy.kind, therapy.note) for therapy in history.therapies
-              if therapy.note]
+    notes += [Note(therapy.day, choice_name("therapy", therapy.kind, therapy.kind_other), therapy.note)
+              for therapy in history.therapies if therapy.note]
     return tuple(sorted(notes, key=lambda note: note.day))

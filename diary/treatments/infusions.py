@@ -16,9 +16,10 @@ from diary.forms import FormReader
 from diary.models import InfusionSeries
 from diary.side_effects import SIDE_EFFECTS
 from diary.treatments import queries
+from diary.treatments.choices import choice_name
 from diary.treatments.forms import (
-    CHOICE_NAMES, ERROR_LINK_IDS, INFUSION_PAINS, PHASES, infusion_values, plain_number, read_infusion,
-    read_pains, treatment_noun,
+    ERROR_LINK_IDS, INFUSION_PAINS, PHASES, infusion_values, plain_number, read_infusion, read_pains,
+    treatment_noun,
 )
 
 bp = Blueprint("infusions", __name__, url_prefix="/treatments")
@@ -42,7 +43,7 @@ def patient_now() -> datetime:
 def form_context(series: InfusionSeries, **context) -> dict:
     return {"series": series, "pains": INFUSION_PAINS, "phases": PHASES,
             "side_effects": SIDE_EFFECTS, "error_link_ids": ERROR_LINK_IDS,
-            "route_name": series.route_other or CHOICE_NAMES["route"].get(series.route, ""),
+            "route_name": choice_name("route", series.route, series.route_other),
             "noun": treatment_noun(series.route),
             "now": patient_now(), **context}
 

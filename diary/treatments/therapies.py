@@ -10,13 +10,14 @@ from diary.days import patient_today
 from diary.forms import FormReader
 from diary.models import TherapyEvent
 from diary.treatments import queries
-from diary.treatments.forms import CHOICE_NAMES, THERAPY_KINDS, read_therapy
+from diary.treatments.choices import choice_name
+from diary.treatments.forms import THERAPY_KINDS, read_therapy
 
 bp = Blueprint("therapies", __name__, url_prefix="/treatments/therapies")
 
 
 def therapy_name(therapy: TherapyEvent) -> str:
-    return therapy.kind_other or CHOICE_NAMES["therapy"].get(therapy.kind, therapy.kind)
+    return choice_name("therapy", therapy.kind, therapy.kind_other)
 
 
 def render_index(values, errors, status: int = 200):

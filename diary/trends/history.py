@@ -59,15 +59,21 @@ class InfusionRecord:
 
 @dataclass(frozen=True)
 class SeriesRecord:
-    """A course of treatment; its span is derived from its infusions, never stored."""
+    """A course of treatment; its span is derived from its infusions, never stored.
+
+    ``route`` and ``condition`` are keys of diary.treatments.fields (ROUTES, CONDITIONS), with the
+    patient's own words in ``*_other`` for an "other"; the pages choose the words to show.
+    """
 
     id: int
     name: str
-    route: str = ""
+    route: str = "iv"
     condition: str = ""
     infusions: tuple[InfusionRecord, ...] = ()  # in day order
     pgic: str | None = None  # the patient's global impression of change, when given
     notes: str = ""
+    route_other: str = ""
+    condition_other: str = ""
 
     @property
     def first_day(self) -> date | None:
@@ -80,10 +86,14 @@ class SeriesRecord:
 
 @dataclass(frozen=True)
 class TherapyRecord:
+    """A session of another therapy: ``kind`` a key of diary.treatments.fields.THERAPY_KINDS,
+    the patient's own words in ``kind_other`` for an "other"."""
+
     day: date
     kind: str
     note: str = ""
     id: int = 0
+    kind_other: str = ""
 
 
 @dataclass(frozen=True)

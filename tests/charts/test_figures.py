@@ -23,7 +23,7 @@ def a_history() -> History:
     base = history(today=60, entries=entries, all_series=[series(1, 0, 2, name="Spring"),
                                                           series(2, 50, name="Summer")],
                    mme={1: "30", 2: None})
-    return History(**{**base.__dict__, "therapies": (TherapyRecord(day(5), "Physical therapy"),)})
+    return History(**{**base.__dict__, "therapies": (TherapyRecord(day(5), "physical_therapy"),)})
 
 
 def valid(figure: dict) -> go.Figure:
@@ -45,6 +45,7 @@ def test_timeline_has_pain_dots_mean_infusions_therapies_mood_and_mme_panels():
     assert mean["y"][mean["x"].index(day(3).isoformat())] == 6.0
     assert mean["y"][mean["x"].index(day(-20).isoformat())] is None
     assert figure["data"][2]["x"] == [day(0).isoformat(), day(2).isoformat(), day(50).isoformat()]
+    assert figure["data"][3]["text"] == ["Physical therapy"]  # the history's key, in words
     opioids = dict(zip(figure["data"][5]["x"], figure["data"][5]["y"]))
     assert opioids[day(1).isoformat()] == 30.0
     assert opioids[day(2).isoformat()] is None  # the buprenorphine day has no total, never 0

@@ -338,3 +338,26 @@ def test_the_phq9_and_gad7_panels_come_with_their_members_and_a_narrative(bundle
     gad7_total = resources[panels["69737-5"]["hasMember"][-1]["reference"]]
     assert "valueInteger" not in gad7_total and gad7_total["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
     assert all(member["subject"] == of_type(bundle, "Observation")[0]["subject"] for member in phq9)
+
+
+def test_own_words_that_read_like_a_choice_are_exported_as_words_without_a_standard_code(make_app, clock):
+    """The history carries each choice's key: "Other" with the words "IV infusion" or "Physical
+    therapy" is not the IV route or physical therapy, however it reads."""
+    clock.set("2026-04-20T10:00", "Europe/Berlin")
+    app = make_app(PUBLIC_URL=DIARY)
+    make_patient(app, "lee@example.com", "Lee", time_zone="Europe/Berlin")
+    client = app.test_client()
+    client.post("/login", data={"email": "lee@example.com", "password": PASSWORD})
+    series = add_series(client, name="Own words", route="other", route_other="IV infusion",
+                        condition="other", condition_other="CRPS (complex regional pain syndrome)")
+    add_infusion(client, series, "2026-03-10", "09:30", dose_mg="20")
+    client.post("/treatments/therapies/", data={"day": "2026-03-11", "kind": "other",
+                                               "kind_other": "Physical therapy"})
+    bundle = export(client)
+    [given] = ketamine_given(bundle)
+    assert given["dosage"]["route"] == {"text": "IV infusion"}
+    [statement] = [s for s in of_type(bundle, "MedicationStatement") if "medicationCodeableConcept" in s]
+    assert statement["reasonCode"] == [{"text": "CRPS (complex regional pain syndrome)"}]
+    assert "1 dose," in statement["text"]["div"]
+    [therapy] = of_type(bundle, "Procedure")
+    assert therapy["code"] == {"text": "Physical therapy"}

@@ -96,7 +96,7 @@ def test_the_history_holds_entries_series_mme_therapies_and_today(app, clock):
     assert [s.name for s in history.series] == ["Series 0", "Planned"]
     first = history.series[0]
     assert (first.route, first.condition, first.first_day, first.last_day) == (
-        "IV infusion", "CRPS (complex regional pain syndrome)", START, START + timedelta(days=5))
+        "iv", "crps", START, START + timedelta(days=5))
     assert first.infusions[0] == InfusionRecord(id=first.infusions[0].id, day=START, dose_mg=Decimal("50"),
                                                 pain_before=7, pain_after=3, start_time=time(9))
     assert history.series[1].infusions == () and history.series[1].first_day is None

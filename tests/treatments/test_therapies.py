@@ -31,8 +31,9 @@ def test_a_therapy_is_added_shown_and_loaded_into_the_history(as_alice, db, app,
         history = load_history(alice)
     hydrotherapy = db.exec(select(TherapyEvent).where(TherapyEvent.kind == "other")).one()
     assert history.therapies == (
-        TherapyRecord(day=date(2026, 3, 9), kind="Physical therapy", note="Knee exercises", id=therapy.id),
-        TherapyRecord(day=date(2026, 3, 10), kind="Hydrotherapy", note="", id=hydrotherapy.id))
+        TherapyRecord(day=date(2026, 3, 9), kind="physical_therapy", note="Knee exercises", id=therapy.id),
+        TherapyRecord(day=date(2026, 3, 10), kind="other", kind_other="Hydrotherapy", note="",
+                      id=hydrotherapy.id))
 
 
 def test_a_therapy_can_be_changed_and_deleted_after_confirming(as_alice, db):

@@ -12,6 +12,8 @@ def test_the_analysis_and_the_questionnaire_scoring_import_without_flask_or_the_
         "import diary.trends.outcomes, diary.trends.durability, diary.trends.infusions\n"
         "import diary.questionnaires.items, diary.questionnaires.scoring, diary.questionnaires.fields\n"
         "import diary.questionnaires.figure, diary.questionnaires.fhir, diary.questionnaires.report\n"
+        # What renders the history chooses the words for its keys, without Flask as well.
+        "import diary.treatments.choices, diary.charts.figures, diary.sharing.report\n"
         "loaded = [name for name in ('flask', 'sqlmodel', 'sqlalchemy', 'diary.db')"
         " if name in sys.modules]\n"
         "print(','.join(loaded))\n"

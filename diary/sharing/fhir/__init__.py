@@ -22,8 +22,9 @@ from diary.sharing.fhir.infusions import add_series
 from diary.sharing.fhir.medicines import add_medicines
 from diary.sharing.fhir.resources import Export, narrative
 from diary.sharing.fhir.terminology import (
-    CODE_SYSTEM_PATH, MEASURES, SNOMED, SNOMED_THERAPIES, choice_key, coding,
+    CODE_SYSTEM_PATH, MEASURES, SNOMED, SNOMED_THERAPIES, coding,
 )
+from diary.treatments.choices import choice_name
 from diary.trends.history import History
 
 CODE_SYSTEM_SUMMARY = (f"The pain diary's own measures ({len(MEASURES)} codes), each with its meaning "
@@ -78,14 +79,14 @@ def code_system_elements(url: str) -> dict:
 
 def add_therapies(export: Export, history: History) -> None:
     for therapy in history.therapies:
-        code = {"text": therapy.kind}
-        kind = choice_key("therapy", therapy.kind)
-        if kind in SNOMED_THERAPIES:
-            code["coding"] = [coding(SNOMED, SNOMED_THERAPIES[kind])]
+        name = choice_name("therapy", therapy.kind, therapy.kind_other)
+        code = {"text": name}
+        if therapy.kind in SNOMED_THERAPIES:
+            code["coding"] = [coding(SNOMED, SNOMED_THERAPIES[therapy.kind])]
         note = [{"text": therapy.note}] if therapy.note else []
         export.add(
             "Procedure", export.id("therapy", therapy.id, therapy.day),
-            f"{therapy.kind} on {therapy.day.isoformat()}{': ' + therapy.note if therapy.note else ''}.",
+            f"{name} on {therapy.day.isoformat()}{': ' + therapy.note if therapy.note else ''}.",
             status="completed", code=code, subject=export.subject,
             performedDateTime=therapy.day.isoformat(), note=note)
 

@@ -12,9 +12,10 @@ from datetime import timedelta
 
 from diary.sharing.fhir.resources import SURVEY, VITAL_SIGNS, Export, side_effect_observation
 from diary.sharing.fhir.terminology import (
-    LOINC, LOINC_CODES, PAIN_TIMES, RXNORM, RXNORM_INGREDIENTS, SERIES_ROUTES, choice_key, coding,
+    LOINC, LOINC_CODES, PAIN_TIMES, RXNORM, RXNORM_INGREDIENTS, SERIES_ROUTES, coding,
     UCUM, pgic_code, quantity, route_concept,
 )
+from diary.treatments.choices import choice_name
 from diary.treatments.forms import CHOICE_NAMES, INFUSION_PAINS, treatment_noun
 from diary.trends.history import History, InfusionRecord, SeriesRecord
 
@@ -26,9 +27,9 @@ PAIN_DELAYS = {"pain_before": timedelta(0), "pain_after": None, "pain_2h": timed
 
 def add_series(export: Export, history: History) -> None:
     for series in history.series:
-        route_key = choice_key("route", series.route)
-        route = route_concept(SERIES_ROUTES.get(route_key), series.route or "Route not given")
-        noun = treatment_noun(route_key or "other")
+        route = route_concept(SERIES_ROUTES.get(series.route),
+                              choice_name("route", series.route, series.route_other) or "Route not given")
+        noun = treatment_noun(series.route)
         given = [export.id("infusion", infusion.id) for infusion in series.infusions]
         statement = add_statement(export, series, route, given, noun)
         if series.pgic:
@@ -41,6 +42,7 @@ def add_statement(export: Export, series: SeriesRecord, route: dict, given: list
                   noun: str) -> str:
     # Answering the impression of change closes a series; until then it may go on.
     status = "completed" if series.pgic else "active"
+    condition = choice_name("condition", series.condition, series.condition_other)
     span = ""
     elements = {}
     if series.first_day:
@@ -49,11 +51,11 @@ def add_statement(export: Export, series: SeriesRecord, route: dict, given: list
         span = f", {series.first_day.isoformat()} to {series.last_day.isoformat()}"
     return export.add(
         "MedicationStatement", export.id("series", series.id),
-        f"Ketamine series {series.name!r} for {series.condition or 'a condition not given'}: "
+        f"Ketamine series {series.name!r} for {condition or 'a condition not given'}: "
         f"{len(given)} {noun}{'s' if len(given) != 1 else ''}, {route['text']}{span}.",
         status=status, medicationCodeableConcept=KETAMINE, subject=export.subject,
         informationSource=export.subject, derivedFrom=[export.reference(item) for item in given],
-        reasonCode=[{"text": series.condition}] if series.condition else [],
+        reasonCode=[{"text": condition}] if condition else [],
         dosage=[{"text": f"{series.name}: {route['text']}", "route": route}], **elements)
 
 

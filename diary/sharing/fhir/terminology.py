@@ -3,15 +3,15 @@
 Standard codes (LOINC, SNOMED CT, RxNorm, UCUM) only where one means exactly what the diary asked
 or recorded; everything else is the diary's own measure, under one code system whose URL is built
 from the diary's public address and whose concepts (meaning and recall) go into the Bundle as a
-CodeSystem resource. The loaded history still carries some choices as the labels a patient reads;
-``choice_key`` is the one place that turns them back into their keys.
+CodeSystem resource. The loaded history carries each choice's key, which the tables below map
+to a standard code; the words a patient reads go beside it as text.
 """
 
 from dataclasses import dataclass
 
 from diary.entries.forms import SCALES
 from diary.side_effects import SIDE_EFFECTS
-from diary.treatments.forms import CHOICE_NAMES, INFUSION_PAINS, PGIC
+from diary.treatments.forms import INFUSION_PAINS, PGIC
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -90,14 +90,6 @@ UCUM_UNITS = {
     "units": ("{units}", "units"),  # the diary does not know which units: an annotation only
 }
 SCORE_UNIT = ("{score}", "score")
-
-
-def choice_key(group: str, label: str) -> str | None:
-    """The key of a choice the history carries as its label (None for a patient's own words)."""
-    for key, name in CHOICE_NAMES[group].items():
-        if name == label and key != "other":
-            return key
-    return None
 
 
 def coding(system: str, code_and_display: tuple[str, str]) -> dict:
