@@ -10,6 +10,7 @@ def test_the_analysis_and_the_questionnaire_scoring_import_without_flask_or_the_
         "import sys\n"
         "import diary.trends.analysis, diary.trends.display, diary.trends.windows\n"
         "import diary.trends.outcomes, diary.trends.durability, diary.trends.infusions\n"
+        "import diary.trends.still_needed\n"
         "import diary.questionnaires.items, diary.questionnaires.scoring, diary.questionnaires.fields\n"
         "import diary.questionnaires.figure, diary.questionnaires.fhir, diary.questionnaires.report\n"
         # What renders the history chooses the words for its keys, without Flask as well.
