@@ -24,6 +24,7 @@ from diary.trends.display import percent_text
 from diary.trends.durability import trailing_mean
 from diary.trends.outcomes import CLASS_WORDS, NO_MEANINGFUL_CHANGE, RESULT_CLASSES, WORSE, WORSE_FROM
 from diary.trends.history import WINDOW_DAYS_MAX, WINDOW_DAYS_MIN
+from diary.trends.still_needed import still_needed_in
 
 bp = Blueprint("trends", __name__, url_prefix="/trends")
 
@@ -98,6 +99,7 @@ def index():
         return Markup(render_template(
             "trends/_index_body.html", trends=trends, history=history, compared=compared,
             compared_days=compared_days,
+            still_needed={item.series_id: item for item in still_needed_in(history, trends)},
             before_after=figures.before_after(trends) if trends.series else None))
 
     # Twelve series cards take ~25 ms to write and depend on the analysis alone.

@@ -47,6 +47,7 @@ DIARY_WRITES = {
     "POST /treatments/infusions/<int:infusion_id>/delete",
     "POST /treatments/infusions/<int:infusion_id>/later", *ACCEPTED_FORMS,
     "POST /treatments/medications/<int:medication_id>/stop", "POST /treatments/medications/none-today",
+    "POST /treatments/medications/usual-today",
     "POST /treatments/therapies/", "POST /treatments/therapies/<int:therapy_id>/edit",
     "POST /treatments/therapies/<int:therapy_id>/delete",
 }

@@ -8,13 +8,13 @@ the queries themselves.
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Row, bindparam, delete, insert, update
+from sqlalchemy import Row, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from diary.db import get_session
 from diary.entries.forms import EntryInput
-from diary.models import Entry, EntrySideEffect, utcnow
+from diary.models import Entry, EntrySideEffect, Infusion, InfusionSeries, Patient, utcnow
 from diary.versions import bump_data_version
 
 HISTORY_PAGE = 20
@@ -183,3 +183,37 @@ def delete_entry(entry: Entry) -> None:
     session.delete(entry)
     bump_data_version(session, entry.patient_id)
     session.commit()
+
+
+# The month calendar (diary.entries.calendar)
+
+PAIN_BETWEEN = (select(ENTRY.day, ENTRY.pain_avg)
+                .where(ENTRY.patient_id == bindparam("patient_id"),
+                       ENTRY.day.between(bindparam("first"), bindparam("last"))))
+LOGGED_DAYS = select(ENTRY.day).where(ENTRY.patient_id == bindparam("patient_id"))
+
+
+def pain_between(patient_id: int, first: date, last: date) -> dict[date, int]:
+    return {row.day: row.pain_avg for row in rows(PAIN_BETWEEN, patient_id=patient_id,
+                                                   first=first, last=last)}
+
+
+def logged_days(patient_id: int) -> set[date]:
+    """Every day the patient logged: a few thousand dates at most, for the next missing day."""
+    return {row.day for row in rows(LOGGED_DAYS, patient_id=patient_id)}
+
+
+def infusion_days(patient_id: int, first: date, last: date) -> set[date]:
+    return set(get_session().exec(
+        select(Infusion.day).join(InfusionSeries)
+        .where(InfusionSeries.patient_id == patient_id, Infusion.day.between(first, last))))
+
+
+def first_infusion_day(patient_id: int) -> date | None:
+    return get_session().exec(select(func.min(Infusion.day)).join(InfusionSeries)
+                              .where(InfusionSeries.patient_id == patient_id)).one()
+
+
+def account_made_at(patient_id: int):
+    """When the account was made (UTC): the calendar's diary begins no later than that day."""
+    return get_session().exec(select(Patient.created_at).where(Patient.id == patient_id)).one()

@@ -1,23 +1,31 @@
 """Views of the daily diary. Thin: read the form, call queries, render or redirect."""
 
-from datetime import timedelta
+from datetime import date, timedelta, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from diary import htmx
 from diary.access import owned_or_404
-from diary.days import local_now, parse_day, patient_today
+from diary.days import local_now, next_month, parse_day, parse_month, patient_today, previous_month
+from diary.entries.calendar import (
+    CalendarDay, day_state, diary_start, missing_count, month_weeks, next_missing,
+)
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
-    HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, day_with_side_effects, delete_entry,
-    entry_on, history_page, side_effects_of,
+    HISTORY_PAGE, DayAlreadyLogged, account_made_at, add_entry, change_entry, day_with_side_effects, delete_entry,
+    entry_on, first_infusion_day, history_page, infusion_days, logged_days, pain_between,
+    side_effects_of,
 )
 from diary.forms import FormReader
+from diary.history import analysed_history
 from diary.models import Entry
 from diary.questionnaires.views import questionnaires_due
 from diary.side_effects import SIDE_EFFECTS
 from diary.treatments.queries import infusions_awaiting_later_pain
+from diary.treatments.usual_doses import medications_today
+from diary.trends.display import day_text
+from diary.trends.still_needed import still_needed_in
 
 bp = Blueprint("entries", __name__)
 
@@ -53,7 +61,9 @@ def today():
     awaiting = infusions_awaiting_later_pain(current_user.id, local_now(current_user.time_zone))
     return render_template("entries/today.html", **form_context(
         entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1),
-        awaiting_later_pain=awaiting, questionnaires_due=questionnaires_due()))
+        awaiting_later_pain=awaiting, questionnaires_due=questionnaires_due(),
+        still_needed=still_needed_in(*analysed_history(current_user._get_current_object())),
+        medications_today=medications_today(current_user.id, day)))
 
 
 @bp.route("/entries/new")
@@ -153,3 +163,79 @@ def delete(entry_id: int):
         return htmx.render("entries/history.html", "entries/_row_deleted.html", entry_id=entry_id, day=day)
     flash(f"The entry for {day:%A %-d %B %Y} is deleted.", "success")
     return redirect(url_for("entries.history"))
+
+
+# The month calendar and its compact backfill (diary.entries.calendar)
+
+MONTH_PROBLEM = "Choose a month from the past or this one, such as 2026-03"
+
+
+def diary_start_of(patient, today: date) -> date:
+    first_infusion = first_infusion_day(patient.id)
+    window_starts = [first_infusion - timedelta(days=patient.trends_before_days)] if first_infusion else []
+    made_at = account_made_at(patient.id)
+    made = min(local_now(patient.time_zone, made_at.replace(tzinfo=made_at.tzinfo or timezone.utc)).date(),
+               today)
+    return diary_start(made, min(logged_days(patient.id), default=None), window_starts)
+
+
+def calendar_page(month: date, chosen: date | None = None, *, saved_day: date | None = None,
+                  values=None, errors=None, status: int = 200, problem: str = "", clash_id=None):
+    """The calendar of ``month``, with the compact backfill of ``chosen`` open below it."""
+    today = patient_today(current_user)
+    start = diary_start_of(current_user, today)
+    last = next_month(month) - timedelta(days=1)
+    weeks = month_weeks(month, pain_between(current_user.id, month, last),
+                        infusion_days(current_user.id, month, last), today, start)
+    chosen_day = None
+    if chosen is not None:
+        chosen_day = CalendarDay(chosen, day_state(chosen, entry_on(current_user.id, chosen) is not None,
+                                                   today, start))
+    return htmx.render("entries/calendar.html", "entries/_calendar.html", status, **form_context(
+        month=month, weeks=weeks, missing=missing_count(weeks), chosen=chosen_day,
+        chosen_entry=entry_on(current_user.id, chosen) if chosen else None, saved_day=saved_day,
+        earlier=previous_month(month) if month > start.replace(day=1) else None,
+        later=next_month(month) if month < today.replace(day=1) else None,
+        values=values or {"day": chosen.isoformat() if chosen else ""}, errors=errors or {},
+        problem=problem, clash_id=clash_id))
+
+
+@bp.route("/entries/calendar")
+@login_required
+def calendar():
+    this_month = patient_today(current_user).replace(day=1)
+    chosen = parse_day(request.args.get("day", ""))
+    asked = request.args.get("month")
+    month = parse_month(asked) if asked else (chosen or this_month).replace(day=1)
+    if month is None or month > this_month or month.year < 1900:
+        return calendar_page(this_month, problem=MONTH_PROBLEM, status=422)
+    if chosen is not None and chosen > patient_today(current_user):
+        return calendar_page(month, problem="A day in the future can't be logged yet.", status=422)
+    return calendar_page(month, chosen, saved_day=parse_day(request.args.get("saved", "")))
+
+
+@bp.route("/entries/backfill", methods=("POST",))
+@login_required
+def backfill():
+    """Save a missed day from the compact form, then offer the next missing day."""
+    reader = FormReader(request.form)
+    today = patient_today(current_user)
+    entry_input = read_entry(reader, today=today)
+    day = entry_input.day if entry_input else (parse_day(request.form.get("day", "")) or today)
+    month = min(day, today).replace(day=1)
+    if entry_input is None:
+        chosen = day if day <= today else None
+        return calendar_page(month, chosen, values=request.form, errors=reader.errors, status=422,
+                             problem="" if chosen else "A day in the future can't be logged yet.")
+    try:
+        add_entry(current_user.id, entry_input)
+    except DayAlreadyLogged as clash:
+        return calendar_page(month, day, status=409, clash_id=clash.entry_id,
+                             problem=f"You already logged {day_text(day)}.")
+    following = next_missing(day, logged_days(current_user.id), today,
+                             diary_start_of(current_user, today))
+    shown = following or day
+    # Post/redirect/get: htmx follows the redirect and swaps in the calendar it answers.
+    return redirect(url_for("entries.calendar", month=f"{shown:%Y-%m}", saved=day.isoformat(),
+                            **({"day": following.isoformat()} if following else {}),
+                            _anchor="backfill"), 303)

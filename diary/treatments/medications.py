@@ -15,6 +15,7 @@ from diary.treatments import queries
 from diary.treatments.forms import (
     CHOICE_NAMES, DRUGS, MEDICATION_FORMS, UNITS, medication_values, read_doses, read_medication,
 )
+from diary.treatments.usual_doses import record_usual_doses
 
 bp = Blueprint("medications", __name__, url_prefix="/treatments/medications")
 
@@ -149,3 +150,17 @@ def none_today():
     queries.save_day(current_user.id, patient_today(current_user), {})
     flash("Saved: no medications today.", "success")
     return redirect(url_for("medications.index"))
+
+
+@bp.route("/usual-today", methods=("POST",))
+@login_required
+def usual_today():
+    """"Took my usual doses", from "Log today"; a second tap changes nothing."""
+    if record_usual_doses(current_user.id, patient_today(current_user)):
+        flash("Saved: your usual doses today.", "success")
+    elif not any(medication.usual_dose is not None for medication in queries.medications(current_user.id)):
+        flash("None of your medications has a usual dose yet. Add one to a medicine first.", "error")
+        return redirect(url_for("medications.index"))
+    else:
+        flash("Your usual doses today were already recorded; nothing changed.", "success")
+    return redirect(url_for("entries.today", _anchor="medications-today"))
