@@ -1,7 +1,8 @@
 """The side effects a patient can report, shared by the daily diary and each infusion.
 
 Ketamine's common short-lived effects (dissociation, dizziness, nausea) and, with repeated use,
-bladder symptoms, plus the usual companions of chronic pain and its medicines.
+bladder symptoms, plus the usual companions of chronic pain and its medicines. A form's group of
+them (a severity for each, words for "other") is read here, for the diary and the infusion forms.
 """
 
 from diary.fields import Choice, Text, WholeNumber
@@ -45,3 +46,35 @@ def detail_problem(symptom: str | None, detail: str | None) -> str | None:
     if symptom != "other" and detail:
         return "Only the other side effect has a description"
     return None
+
+
+SEVERITY_CHOICES = {symptom: Choice(f"How bad {name.lower()} was", choices=tuple(SEVERITY_LEVELS))
+                    for symptom, name, _ in SIDE_EFFECTS}
+
+
+def read_side_effects(reader, prefix: str) -> dict[str, tuple[int, str | None]]:
+    """A form's side-effect group: ``{prefix}{symptom}`` (none, mild, moderate or severe) for each
+    symptom and ``{prefix}other_text``. Symptom -> (severity 1..3, the patient's words for
+    "other"); "none" is left out. Problems go to ``reader`` (a diary.forms.FormReader)."""
+    side_effects: dict[str, tuple[int, str | None]] = {}
+    for symptom, choice in SEVERITY_CHOICES.items():
+        severity = reader.read(f"{prefix}{symptom}", choice)
+        if severity and SEVERITY_LEVELS[severity]:
+            side_effects[symptom] = (SEVERITY_LEVELS[severity], None)
+    other = reader.read(f"{prefix}other_text", DETAIL)
+    if "other" in side_effects:
+        if problem := detail_problem("other", other):
+            reader.fail(f"{prefix}other_text", problem)
+        side_effects["other"] = (side_effects["other"][0], other)
+    return side_effects
+
+
+def side_effect_values(side_effects, prefix: str) -> dict[str, str]:
+    """Stored side effects (rows with ``symptom``, ``severity`` and ``detail``) as the form values
+    of the group that ``read_side_effects`` reads, to prefill an edit form."""
+    values = {}
+    for effect in side_effects:
+        values[f"{prefix}{effect.symptom}"] = SEVERITY_NAMES[effect.severity]
+        if effect.detail:
+            values[f"{prefix}other_text"] = effect.detail
+    return values

@@ -3,12 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from diary.fields import Choice, Day, Moment, Scale, Text, When
+from diary.fields import Day, Moment, Scale, Text, When
 from diary.forms import FormReader
 from diary.models import NOTES_MAX
-from diary.side_effects import (
-    DETAIL, SEVERITY_LEVELS, SEVERITY_NAMES, SIDE_EFFECT_COLUMNS, SIDE_EFFECTS, detail_problem,
-)
+from diary.side_effects import SIDE_EFFECT_COLUMNS, SIDE_EFFECTS, read_side_effects, side_effect_values
 
 # (field, label, word at 0, word at 10); average pain is the one required answer.
 SCALES = (
@@ -25,7 +23,6 @@ SCALES = (
 DAY = Day("Date", True)
 SCORES = {name: Scale(label, name == "pain_avg") for name, label, _, _ in SCALES}
 NOTES = Text("Notes", max_length=NOTES_MAX)
-SEVERITY_CHOICE = tuple(SEVERITY_LEVELS)
 # Every column of the entry tables and the field that checks it, for the import.
 COLUMNS = {
     "entry": {"day": DAY, **SCORES, "notes": NOTES, "created_at": Moment("Created at", True),
@@ -44,8 +41,8 @@ class EntryInput:
 
     day: date
     scores: dict[str, int | None]
-    side_effects: dict[str, int] = field(default_factory=dict)  # symptom -> severity 1..3
-    other_side_effect: str | None = None
+    # symptom -> (severity 1..3, the patient's words for "other")
+    side_effects: dict[str, tuple[int, str | None]] = field(default_factory=dict)
     notes: str | None = None
 
 
@@ -53,20 +50,11 @@ def read_entry(reader: FormReader, *, today: date) -> EntryInput | None:
     """Read and check the entry form; None when ``reader.errors`` says what to fix."""
     day = reader.read("day", DAY, When(datetime.combine(today, time())))
     scores = {name: reader.read(name, field) for name, field in SCORES.items()}
-    side_effects = {}
-    for symptom, name, _ in SIDE_EFFECTS:
-        severity = reader.read(f"se_{symptom}", Choice(f"How bad {name.lower()} was",
-                                                       choices=SEVERITY_CHOICE))
-        if severity and SEVERITY_LEVELS[severity]:
-            side_effects[symptom] = SEVERITY_LEVELS[severity]
-    other = reader.read("se_other_text", DETAIL)
-    if "other" in side_effects and (problem := detail_problem("other", other)):
-        reader.fail("se_other_text", problem)
+    side_effects = read_side_effects(reader, "se_")
     notes = reader.read("notes", NOTES)
     if not reader.ok:
         return None
-    return EntryInput(day=day, scores=scores, side_effects=side_effects,
-                      other_side_effect=other if "other" in side_effects else None, notes=notes)
+    return EntryInput(day=day, scores=scores, side_effects=side_effects, notes=notes)
 
 
 def entry_values(entry, side_effects) -> dict[str, str]:
@@ -75,8 +63,4 @@ def entry_values(entry, side_effects) -> dict[str, str]:
     for name, *_ in SCALES:
         score = getattr(entry, name)
         values[name] = "" if score is None else str(score)
-    for effect in side_effects:
-        values[f"se_{effect.symptom}"] = SEVERITY_NAMES[effect.severity]
-        if effect.detail:
-            values["se_other_text"] = effect.detail
-    return values
+    return values | side_effect_values(side_effects, "se_")

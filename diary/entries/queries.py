@@ -125,7 +125,7 @@ def add_entry(patient_id: int, entry_input: EntryInput) -> Entry:
     with one_entry_a_day(patient_id, entry_input.day) as session:
         session.add(entry)
         session.flush()  # the new entry's id, for its side effects
-        add_side_effects(entry.id, side_effect_answers(entry_input))
+        add_side_effects(entry.id, entry_input.side_effects)
         bump_data_version(session, patient_id)
     return entry
 
@@ -147,12 +147,6 @@ def change_entry(patient_id: int, entry_id: int, entry_input: EntryInput) -> boo
     return bool(found)
 
 
-def side_effect_answers(entry_input: EntryInput) -> dict[str, tuple[int, str | None]]:
-    """Symptom -> (severity, the patient's words for "other"), as the form gives them."""
-    return {symptom: (severity, entry_input.other_side_effect if symptom == "other" else None)
-            for symptom, severity in entry_input.side_effects.items()}
-
-
 def add_side_effects(entry_id: int, wanted: dict[str, tuple[int, str | None]]) -> None:
     if wanted:
         get_session().execute(ADD_SIDE_EFFECTS, [
@@ -163,7 +157,7 @@ def add_side_effects(entry_id: int, wanted: dict[str, tuple[int, str | None]]) -
 def keep_side_effects(entry_id: int, entry_input: EntryInput) -> None:
     """Make the stored side effects match the form: delete, change and add only what differs."""
     session = get_session()
-    wanted = side_effect_answers(entry_input)
+    wanted = entry_input.side_effects
     stored = {symptom: (severity, detail) for symptom, severity, detail
               in session.connection().execute(READ_SIDE_EFFECTS, {"entry_id": entry_id})}
     gone = [symptom for symptom in stored if symptom not in wanted]

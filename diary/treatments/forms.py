@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from diary.fields import Choice, When
+from diary.fields import When
 from diary.forms import FormReader
-from diary.side_effects import DETAIL, SEVERITY_LEVELS, SEVERITY_NAMES, SIDE_EFFECTS, detail_problem
+from diary.side_effects import SIDE_EFFECTS, read_side_effects, side_effect_values
 from diary.treatments.fields import (  # noqa: F401  the choices, read by the pages from here
     CHOICE_NAMES, CONDITIONS, DRUGS, INFUSION_FIELDS, INFUSION_PAINS, MEDICATION_FIELDS,
     MEDICATION_FORMS, MINUTES_IN_A_DAY, PGIC, PHASES, ROUTES, SERIES_FIELDS, THERAPY_FIELDS,
@@ -103,18 +103,8 @@ def read_infusion(reader: FormReader, *, now: datetime) -> InfusionInput | None:
     dose = reader.read("dose_mg", fields["dose_mg"])
     weight = reader.read("weight_kg", fields["weight_kg"])
     pains = read_pains(reader, [name for name, _ in INFUSION_PAINS])
-    side_effects = {}
-    for phase, _ in PHASES:
-        for symptom, label, _ in SIDE_EFFECTS:
-            severity = reader.read(f"se_{phase}_{symptom}", Choice(f"How bad {label.lower()} was",
-                                                                   choices=tuple(SEVERITY_LEVELS)))
-            if severity and SEVERITY_LEVELS[severity]:
-                side_effects[(phase, symptom)] = (SEVERITY_LEVELS[severity], None)
-        other = reader.read(f"se_{phase}_other_text", DETAIL)
-        if (phase, "other") in side_effects:
-            if problem := detail_problem("other", other):
-                reader.fail(f"se_{phase}_other_text", problem)
-            side_effects[(phase, "other")] = (side_effects[(phase, "other")][0], other)
+    side_effects = {(phase, symptom): answer for phase, _ in PHASES
+                    for symptom, answer in read_side_effects(reader, f"se_{phase}_").items()}
     notes = reader.read("notes", fields["notes"])
     if not reader.ok:
         return None
@@ -132,10 +122,8 @@ def infusion_values(infusion, side_effects) -> dict[str, str]:
     for name in ("duration_min", "dose_mg", "weight_kg", *dict(INFUSION_PAINS)):
         value = getattr(infusion, name)
         values[name] = "" if value is None else plain_number(value)
-    for effect in side_effects:
-        values[f"se_{effect.phase}_{effect.symptom}"] = SEVERITY_NAMES[effect.severity]
-        if effect.detail:
-            values[f"se_{effect.phase}_other_text"] = effect.detail
+    for phase, _ in PHASES:
+        values |= side_effect_values([e for e in side_effects if e.phase == phase], f"se_{phase}_")
     return values
 
 
