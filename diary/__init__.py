@@ -31,8 +31,8 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, history, installable, password_reset, questionnaires, ratelimit,
-        reminders, secret_links, security, server, templating, treatments, trends_views,
+        admin, auth, db, errors, installable, loaded_history, password_reset, questionnaires,
+        ratelimit, reminders, secret_links, security, server, templating, treatments, trends_views,
     )
     from diary.entries import views as entries
     from diary.second_factor import views as second_factor_views
@@ -41,7 +41,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     server.init_app(app)
     secret_links.register_converter(app)
     db.init_app(app)
-    history.init_app(app)
+    loaded_history.init_app(app)
     security.init_app(app)
     ratelimit.init_app(app)
     errors.init_app(app)

@@ -263,7 +263,7 @@ def restore_command(path, force, keep):
     # The schema stays the backup's, so that an upgrade can be undone (README "Undo an upgrade").
     click.echo(f"Restored {database} from {path} (integrity ok, schema {revision}).")
     # A cookie issued before, by this database or the backup's, must not open a restored account,
-    # and a server still running must not serve a history it cached before (diary.history).
+    # and a server still running must not serve a history it cached before (diary.loaded_history).
     if not has_session_secrets(get_engine()):
         click.echo("Every session ends when the diary starts: the migration that brings this "
                    "backup up to date gives every account a new session secret.")

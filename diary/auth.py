@@ -15,7 +15,7 @@ from diary.days import is_time_zone
 from diary.time_zones import canonical_zone, zone_table
 from diary.db import erase_deleted_rows, get_session
 from diary.forms import FormReader
-from diary.history import forget_patient
+from diary.loaded_history import forget_patient
 from diary.models import Invite, Patient, new_session_secret
 from diary.registration import InviteRefused, find_invite, registration_mode, use_invite
 from diary.known_devices import remember_device

@@ -3,8 +3,9 @@ before and after each series, the timeline, side effects, settings and
 "How these numbers are computed". Thin: load the history, analyse it, build figures, render.
 
 Every page analyses the patient's whole history once (diary.trends.analysis), from one load
-(diary.history.analysed_history: a query per table, or none while nothing changed). Figures are
-embedded in the page as JSON; the figure JSON endpoint reuses its body while nothing changed.
+(diary.loaded_history.analysed_history: a query per table, or none while nothing changed).
+Figures are embedded in the page as JSON; the figure JSON endpoint reuses its body while nothing
+changed.
 """
 
 import json
@@ -17,7 +18,7 @@ from markupsafe import Markup
 from diary.auth import account_row
 from diary.charts import figures, side_effect_chart
 from diary.forms import FormReader
-from diary.history import analysed_history, derived, history_key, save_windows
+from diary.loaded_history import analysed_history, derived, history_key, save_windows
 from diary.questionnaires.figure import questionnaire_figure
 from diary.questionnaires.items import GAD7, PHQ9, QUESTIONNAIRES
 from diary.trends.display import percent_text

@@ -1,7 +1,7 @@
 """The patient's data version: one number on the patient's row, bumped by every change to their diary.
 
 A loaded history and its analysis are reused for as long as the version is the same
-(diary.history), so a change that does not bump it leaves a stale chart. There is no hook doing
+(diary.loaded_history), so a change that does not bump it leaves a stale chart. There is no hook doing
 it behind the scenes: every query function that changes a patient's diary (a row of one of
 ``diary.models.DIARY_TABLES``) calls ``bump_data_version`` itself, once, in the same transaction
 as the change and before it commits, so that readers never see the change without the new

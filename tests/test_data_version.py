@@ -1,7 +1,7 @@
 """The patient's data version goes up with every accepted change to their diary, and only theirs.
 
-A loaded history is reused for as long as the version stays the same (diary.history), so a write
-that forgot to bump it would show a stale chart. Every write route of the app is walked as
+A loaded history is reused for as long as the version stays the same (diary.loaded_history), so a
+write that forgot to bump it would show a stale chart. Every write route of the app is walked as
 Alice, sending what the page's own form sends, filled in differently (tests/routes.py): a write
 that changed any row of her diary raised her version, and nobody else's; a write that changed
 none of it left every version as it was. Refused writes (another patient's ids, a missing CSRF

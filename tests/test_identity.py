@@ -8,7 +8,7 @@ DIARY_TEST_DATABASE_URL, on PostgreSQL.
 
 from sqlmodel import select
 
-from diary.history import caches
+from diary.loaded_history import caches
 from diary.models import Patient
 from tests import inherited_account
 from tests.conftest import PASSWORD, make_patient

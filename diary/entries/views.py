@@ -18,7 +18,7 @@ from diary.entries.queries import (
     side_effects_of,
 )
 from diary.forms import FormReader
-from diary.history import analysed_history
+from diary.loaded_history import analysed_history
 from diary.models import Entry
 from diary.questionnaires.views import questionnaires_due
 from diary.side_effects import SIDE_EFFECTS

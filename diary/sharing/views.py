@@ -19,7 +19,7 @@ from diary.days import local_now, patient_today
 from diary.errors import render_error
 from diary.fields import When
 from diary.forms import FormReader
-from diary.history import cached_load, derived, history_key, patient_history
+from diary.loaded_history import cached_load, derived, history_key, patient_history
 from diary.models import Patient, ShareLink
 from diary.notices import notice_share_link_from_request
 from diary.qr import qr_svg
@@ -111,7 +111,7 @@ def report_parts(patient, start: date | None = None, end: date | None = None,
     """The report of the patient's diary between ``start`` and ``end``, its two charts and its body;
     with the patient's notes only when ``include_notes``.
 
-    Built once per version of the patient's data (diary.history): a clinician's link is often
+    Built once per version of the patient's data (diary.loaded_history): a clinician's link is often
     opened again and again, and each build analyses the whole period and draws three years of days.
     Shared between requests, so never modified once built.
     """

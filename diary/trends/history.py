@@ -1,7 +1,9 @@
 """A patient's history as plain data: what the analysis, the charts and the reports start from.
 
-Built by ``diary.history.load_history`` from the database (a query per table); built by hand in
-tests. Every date is a calendar day in the patient's time zone. Nothing here knows Flask or SQL.
+Built by ``diary.loaded_history.load_history`` from the database (a query per table); built by
+hand in tests. Every date is a calendar day in the patient's time zone. Nothing here knows Flask
+or SQL. (In the code, "history" is this data; the page a patient calls History, the list of their
+diary days, is ``entries.history``.)
 """
 
 from dataclasses import dataclass, field

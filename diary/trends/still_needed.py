@@ -144,7 +144,7 @@ def still_needed(analysis: SeriesAnalysis, pain_days: DailyValues,
 
 def all_still_needed(trends: Trends, records_medications: bool) -> tuple[StillNeeded, ...]:
     """Every series' open window that still needs days, in the order of the series.
-    ``records_medications``: the patient keeps a medication list (diary.history)."""
+    ``records_medications``: the patient keeps a medication list (diary.loaded_history)."""
     found = (still_needed(analysis, trends.daily["pain_avg"], records_medications)
              for analysis in trends.series)
     return tuple(item for item in found if item is not None)

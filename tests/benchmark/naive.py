@@ -9,7 +9,7 @@ import plotly.express as px
 from flask_login import current_user, login_required
 
 from diary import create_app
-from diary.history import load_history
+from diary.loaded_history import load_history
 
 app = create_app()
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import event
 from sqlmodel import Session
 
-from diary.history import load_history
+from diary.loaded_history import load_history
 from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay,
     MedicationDose, TherapyEvent,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from diary.history import load_history
+from diary.loaded_history import load_history
 from diary.models import Medication, MedicationDay, MedicationDose
 from tests.html import field_error, parse
 from tests.treatments.conftest import add_medication

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from diary.history import load_history
+from diary.loaded_history import load_history
 from diary.models import Infusion, InfusionSeries, InfusionSideEffect, Patient
 from tests.html import field_error, parse, title
 from tests.treatments.conftest import add_infusion, add_series

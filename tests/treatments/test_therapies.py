@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from diary.history import load_history
+from diary.loaded_history import load_history
 from diary.models import TherapyEvent
 from diary.trends.history import TherapyRecord
 from tests.html import field_error, parse, title

@@ -1,4 +1,5 @@
-"""Load a patient's whole history from the database as the plain data of diary.trends.history.
+"""Load a patient's whole history from the database as the plain data of diary.trends.history,
+and keep the recent ones (and what was built from them) in this process.
 
 One query per table, never one per day: the series page, the charts, the clinician report and the
 exports all start from this, for histories of years. Building a three-year history and analysing it
