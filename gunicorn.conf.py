@@ -36,9 +36,15 @@ def on_starting(server):
     """Check the settings and migrate before forking: a typo stops the start with its message."""
     from diary import create_app
     from diary.db import upgrade
+    from diary.summaries.store import refresh_all
+    from sqlmodel import Session
 
     with one_line_on_startup_error():
         # Also creates the instance folder and secret key once, before workers could race for them.
         engine = create_app().extensions["diary_engine"]
         upgrade(engine)
+        # The clinic's dashboard reads stored summaries; those missing or computed by older
+        # rules (after an upgrade) are computed now, so its first request is as fast as any.
+        with Session(engine) as session:
+            refresh_all(session)
     engine.dispose()  # workers open their own connections; none may be shared across fork

@@ -279,5 +279,8 @@ def has_session_secrets(engine) -> bool:
 
 
 def init_app(app) -> None:
+    from diary.summaries.command import refresh_summaries_command
+
     admin.add_command(check_command)
+    admin.add_command(refresh_summaries_command)
     app.cli.add_command(admin)

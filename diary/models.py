@@ -443,6 +443,23 @@ class RecoveryCode(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class PatientSummary(SQLModel, table=True):
+    """What the clinic's dashboard shows of a patient, computed from their diary (diary.summaries).
+
+    Derived data, kept in the database so every worker and server shares it: rewritten in the same
+    transaction as every change to the diary, and recomputed when read if ``data_version`` (or
+    ``rules``) is not the current one.
+    """
+
+    __tablename__ = "patient_summary"
+
+    patient_id: int = Field(primary_key=True, foreign_key="patient.id", ondelete="CASCADE")
+    data_version: int  # the patient's data version (diary.versions) the facts were computed at
+    rules: int  # the summary rules they were computed by (diary.summaries.facts.RULES)
+    facts: str  # JSON of diary.summaries.facts.Facts
+    computed_at: datetime = Field(default_factory=utcnow)
+
+
 # What belongs to a patient, declared once. Their diary: exported and imported
 # (diary.sharing.export), and every change to it bumps the patient's data version in the same
 # transaction (diary.versions). In the metadata's order: parents before children.
@@ -455,3 +472,5 @@ DIARY_TABLES = tuple(table for table in SQLModel.metadata.sorted_tables
 ACCOUNT_TABLES = tuple(model.__table__ for model in (
     ShareLink, ReminderSetting, PushSubscription, ReminderSent, PasswordReset, SecondFactor,
     RecoveryCode))
+# Computed from the diary and replaced whenever it changes: never exported, and no data version.
+DERIVED_TABLES = (PatientSummary.__table__,)

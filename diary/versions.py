@@ -12,6 +12,8 @@ version:
     session.commit()
 
 A refused write (nothing matched, or a rollback) must not bump; a rollback takes the bump along.
+The bump also marks the patient's dashboard summary as due: it is recomputed just before the
+transaction commits, in the same transaction (diary.summaries.store).
 Views never write: they call their domain's query functions (diary.entries.queries,
 diary.treatments.queries, diary.sharing.export). The route walk in tests/test_data_version.py
 fails for any write route that changes the diary without bumping, or bumps without a change.
@@ -21,6 +23,7 @@ from sqlalchemy import bindparam, update
 from sqlalchemy.orm import Session
 
 from diary.models import Patient
+from diary.summaries.store import summary_due
 
 _patient = Patient.__table__
 # Built once: building the UPDATE anew for every write cost more than running it.
@@ -31,3 +34,4 @@ BUMP = (update(_patient).where(_patient.c.id == bindparam("patient_id"))
 def bump_data_version(session: Session, patient_id: int) -> None:
     """Mark the patient's diary as changed, in the session's open transaction."""
     session.connection().execute(BUMP, {"patient_id": patient_id})
+    summary_due(session, patient_id)
