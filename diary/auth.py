@@ -23,6 +23,7 @@ from diary.ratelimit import (
     login_limit_per_device, login_limit_per_email, login_limit_per_ip, register_limit_per_ip,
 )
 from diary.security import hash_password, safe_next, verify_password
+from diary.summaries.store import summary_due
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -238,6 +239,7 @@ def account():
     user = account_row()
     user.display_name, user.time_zone = display_name, time_zone
     get_session().add(user)
+    summary_due(get_session(), user.id)  # the dashboard's days are the patient's local days
     get_session().commit()
     flash("Your details are saved.", "success")
     return redirect(url_for("auth.account"))

@@ -22,6 +22,7 @@ from sqlmodel import select
 from diary.days import patient_today
 from diary.db import get_session
 from diary.questionnaires.queries import all_answered
+from diary.summaries.store import summary_due
 from diary.models import (
     Entry, EntrySideEffect, Infusion, InfusionSeries, InfusionSideEffect, Medication, Patient,
     TherapyEvent,
@@ -124,6 +125,7 @@ def save_windows(patient: Patient, before_days: int, after_days: int) -> None:
     patient.trends_before_days, patient.trends_after_days = before_days, after_days
     session = get_session()
     session.add(patient)
+    summary_due(session, patient.id)  # the dashboard's before/after result changes with them
     session.commit()
 
 

@@ -117,3 +117,26 @@ def test_an_outdated_or_missing_summary_is_recomputed_by_the_admin_command(app, 
     assert from_json(summary_of(db, alice).facts).recent_pain == {today_in(alice.time_zone): 7}
     assert from_json(summary_of(db, charlie).facts).last_day is None
     assert refresh_all(db) == 0  # nothing outdated any more
+
+
+def test_changing_the_window_settings_recomputes_the_before_and_after_result(as_alice, alice, db):
+    today = today_in(alice.time_zone)
+    as_alice.post("/treatments/series", data={"name": "Autumn", "condition": "crps", "route": "iv"})
+    series_id = db.exec(select(InfusionSeries.id).where(InfusionSeries.patient_id == alice.id)).one()
+    as_alice.post(f"/treatments/series/{series_id}/infusions", data={
+        "day": today.isoformat(), "start_time": "09:00"})
+    for back in range(1, 7):  # 6 days logged before the infusion: not enough of 14, enough of 7
+        log_day(as_alice, today - timedelta(days=back), 6)
+    assert from_json(summary_of(db, alice).facts).series.before_status == "not enough data (6 of 14 days logged)"
+    response = as_alice.post("/trends/settings", data={"before_days": "7", "after_days": "14"})
+    assert response.status_code == 302
+    assert from_json(summary_of(db, alice).facts).series.before_mean == 6
+
+
+def test_changing_the_time_zone_recomputes_the_summary_on_the_new_local_day(as_alice, alice, db, clock):
+    clock.set("2026-03-01T23:30", "Europe/London")  # already 2 March in Auckland
+    log_day(as_alice, today_in(alice.time_zone), 5)
+    assert from_json(summary_of(db, alice).facts).computed_on.isoformat() == "2026-03-01"
+    response = as_alice.post("/account", data={"display_name": "Alice", "time_zone": "Pacific/Auckland"})
+    assert response.status_code == 302
+    assert from_json(summary_of(db, alice).facts).computed_on.isoformat() == "2026-03-02"
