@@ -159,6 +159,12 @@ class Recent:
                 self.items.popitem(last=False)
         return value
 
+    def holds(self, key: tuple, slot=None) -> bool:
+        """Whether ``key``'s value is kept (and so ``get`` would not build it)."""
+        with self.lock:
+            kept = self.items.get(key[0] if slot is None else slot)
+            return kept is not None and kept[0] == key
+
     def keys(self) -> list:
         with self.lock:
             return [key for key, _ in self.items.values()]

@@ -106,8 +106,8 @@ class Line:
         return "" if series is None else f"{series.name}, {day_span_text(series.first_day, series.last_day)}"
 
     @property
-    def flag_keys(self) -> set[str]:
-        return {flag.key for flag in self.flags}
+    def flag_keys(self) -> frozenset[str]:
+        return frozenset(flag.key for flag in self.flags)
 
 
 def durability_on(durability: Durability | None, last_infusion: date, today: date) -> Durability | None:

@@ -1,0 +1,162 @@
+"""The clinic's dashboard: every connected patient in one list, from their stored summaries.
+
+One query reads the connected patients with their summaries (diary.summaries.store keeps those
+current with every diary change); each is read on the patient's own today
+(diary.summaries.reading), then filtered by flag and sorted in Python: no patient's history is
+loaded here. A summary that is missing or outdated (a database from before summaries, a write
+whose summary failed) is recomputed here, at most REFRESH_ON_READ per request; any beyond that
+show their older summary marked as such, or "not computed yet".
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from diary.days import today_in
+from diary.history import Recent
+from diary.models import PatientSummary, User
+from diary.summaries.facts import Facts, from_json
+from diary.summaries.reading import FLAG_NAMES, FLAGS, Line, read
+from diary.summaries.store import REFRESH_ON_READ, is_current, refresh_stale
+
+SUMMARY = PatientSummary.__table__
+
+
+@dataclass(frozen=True)
+class PatientLine:
+    patient_id: int
+    name: str
+    line: Line | None  # None: no summary computed yet
+    outdated: bool = False  # an older summary, shown until it is recomputed
+    key: tuple = ()  # what it was read from: (patient id, name, summary version, rules, today)
+
+    @property
+    def flag_keys(self) -> frozenset[str]:
+        return self.line.flag_keys if self.line is not None else frozenset()
+
+
+def _urgency(line: Line) -> tuple:
+    order = [key for key, _ in FLAGS]
+    return tuple(key not in line.flag_keys for key in order)
+
+
+# key -> (column heading, what to sort by, the natural first direction)
+SORTS = {
+    "flags": ("Flags", lambda line: _urgency(line), "asc"),
+    "name": ("Patient", None, "asc"),
+    "last_day": ("Last logged", lambda line: line.facts.last_day, "desc"),
+    "logged": ("Days logged of 14", lambda line: line.logged_of_14, "desc"),
+    "series": ("Latest series", lambda line: line.series and line.series.first_day, "desc"),
+    "result": ("Result", lambda line: line.series and line.series.percent, "asc"),
+    "week": ("Pain, last 7 days", lambda line: line.week_mean, "desc"),
+    "before": ("Pain before series", lambda line: line.series and line.series.before_mean, "desc"),
+}
+DEFAULT_SORT = "flags"
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    patients: list[PatientLine]  # filtered and sorted
+    total: int  # connected patients, before the filter
+    flag_counts: dict[str, int]
+    sort: str
+    order: str
+    flag: str  # "" for every patient
+
+
+def sorted_lines(patients: list[PatientLine], sort: str, order: str) -> list[PatientLine]:
+    """Sorted by ``sort`` in ``order``; patients without a value (or a summary) always last,
+    ties by name."""
+    by_name = sorted(patients, key=lambda patient: (patient.name.casefold(), patient.patient_id),
+                     reverse=(sort == "name" and order == "desc"))
+    if sort == "name":
+        return by_name
+    value_of = SORTS[sort][1]
+    valued = [(value_of(patient.line), patient) for patient in by_name if patient.line is not None]
+    with_value = [pair for pair in valued if pair[0] is not None]
+    without = [patient for patient in by_name if patient.line is None] + [
+        patient for value, patient in valued if value is None]
+    # A stable sort: equal values keep the name order.
+    with_value.sort(key=lambda pair: pair[0], reverse=(order == "desc"))
+    return [patient for _, patient in with_value] + sorted(
+        without, key=lambda patient: (patient.name.casefold(), patient.patient_id))
+
+
+# Connected patients and their summaries, without the facts: those are read only for patients
+# this process has not read at this summary version and day yet.
+def connected_lines(session: Session, patient_ids, kept: Recent) -> list[PatientLine]:
+    """Each patient of ``patient_ids`` (ids, or a select of them) with their summary read on
+    their own today. ``kept``: lines this process read before, by patient."""
+    rows = session.execute(
+        select(User.id, User.display_name, User.time_zone, User.data_version,
+               SUMMARY.c.data_version.label("summary_version"), SUMMARY.c.rules)
+        .outerjoin(SUMMARY, SUMMARY.c.patient_id == User.id)
+        .where(User.id.in_(patient_ids))).all()
+    stale = [row.id for row in rows if not is_current(row.summary_version, row.rules, row.data_version)]
+    fresh = refresh_stale(session, stale, REFRESH_ON_READ) if stale else {}
+    todays = {zone: today_in(zone) for zone in {row.time_zone for row in rows}}
+    keys = {row.id: (row.id, row.display_name, row.summary_version, row.rules, todays[row.time_zone])
+            for row in rows}
+    missing = [row.id for row in rows if row.id not in fresh and not kept.holds(keys[row.id])]
+    stored = dict(session.execute(select(SUMMARY.c.patient_id, SUMMARY.c.facts)
+                                  .where(SUMMARY.c.patient_id.in_(missing))).all()) if missing else {}
+    patients = []
+    for row in rows:
+        today = todays[row.time_zone]
+        if row.id in fresh:
+            patients.append(PatientLine(row.id, row.display_name, read(fresh[row.id], today),
+                                        key=(row.id, row.display_name, None, None, today)))
+            continue
+        patients.append(kept.get(keys[row.id], lambda row=row, today=today: stored_line(
+            row, stored.get(row.id), row.id in stale, today, keys[row.id])))
+    return patients
+
+
+def stored_line(row, facts_json: str | None, outdated: bool, today: date, key: tuple) -> PatientLine:
+    facts: Facts | None = None
+    if facts_json is not None:
+        try:
+            facts = from_json(facts_json)
+        except (KeyError, TypeError, ValueError):  # written by other rules: wait for its turn
+            outdated = False
+    line = read(facts, today) if facts is not None else None
+    return PatientLine(row.id, row.display_name, line, outdated and line is not None, key)
+
+
+def build(patients: list[PatientLine], sort: str, order: str, flag: str) -> Dashboard:
+    """The dashboard for a request's ``sort``, ``order`` and ``flag`` (unknown values: the defaults)."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    order = order if order in ("asc", "desc") else SORTS[sort][2]
+    flag = flag if flag in FLAG_NAMES else ""
+    counts = dict.fromkeys(FLAG_NAMES, 0)
+    for patient in patients:
+        for key in patient.flag_keys:
+            counts[key] += 1
+    shown = [patient for patient in patients if not flag or flag in patient.flag_keys]
+    return Dashboard(sorted_lines(shown, sort, order), len(patients), counts, sort, order, flag)
+
+
+def days_ago_text(last_day: date | None, today: date) -> str:
+    if last_day is None:
+        return "never"
+    days = (today - last_day).days
+    return {0: "today", 1: "yesterday"}.get(days, f"{days} days ago")
+
+
+# Beside each flag's name, never instead of it (screen readers skip them).
+ICONS = {"self_harm": "⚠", "severe_side_effect": "✱", "relief_lost": "↗", "mme_rising": "▲",
+         "pgic_worse": "▼", "not_logging": "⏸"}
+COLUMNS = ("name", "flags", "last_day", "logged", "series", "result", "week", "before")
+
+
+def template_values(board: Dashboard) -> dict:
+    """What templates/clinic/dashboard.html needs besides the board and the page's links."""
+    return {"board": board, "flags": FLAGS, "flag_names": FLAG_NAMES, "sorts": SORTS, "icons": ICONS,
+            "columns": COLUMNS, "days_ago": days_ago_text}
+
+
+def patient_rows(patients: list[PatientLine], kept: Recent, render) -> list:
+    """Each patient's row as ``render(patient)`` made it, kept while their line is the same."""
+    return [kept.get(patient.key, lambda patient=patient: render(patient)) for patient in patients]
