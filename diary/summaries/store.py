@@ -118,16 +118,27 @@ def days_before(day: date, count: int) -> date:
     return day - timedelta(days=count)
 
 
+SUMMARY_COLUMNS = ("patient_id", "data_version", "rules", "facts", "computed_at")
+UPSERTS = {}  # dialect name -> the statement, built once
+
+
+def upsert(dialect: str):
+    """Insert or replace a summary, unless the stored one is of a later data version."""
+    if dialect not in UPSERTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(SUMMARY).values({name: bindparam(name) for name in SUMMARY_COLUMNS})
+        UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[SUMMARY.c.patient_id],
+            set_={name: statement.excluded[name] for name in SUMMARY_COLUMNS if name != "patient_id"},
+            where=SUMMARY.c.data_version <= statement.excluded.data_version)
+    return UPSERTS[dialect]
+
+
 def store(session: Session, patient_id: int, data_version: int, facts: Facts) -> None:
-    """Insert or replace the patient's summary, unless one of a later data version is there."""
-    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert)
-    values = {"patient_id": patient_id, "data_version": data_version, "rules": RULES,
-              "facts": to_json(facts), "computed_at": utcnow()}
-    statement = insert(SUMMARY).values(**values)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[SUMMARY.c.patient_id],
-        set_={name: statement.excluded[name] for name in values if name != "patient_id"},
-        where=SUMMARY.c.data_version <= statement.excluded.data_version))
+    connection = session.connection()
+    connection.execute(upsert(connection.dialect.name), {
+        "patient_id": patient_id, "data_version": data_version, "rules": RULES,
+        "facts": to_json(facts), "computed_at": utcnow()})
 
 
 def refresh(session: Session, patient_id: int) -> Facts | None:
