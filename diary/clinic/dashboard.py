@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from diary.days import today_in
 from diary.history import Recent
-from diary.models import PatientSummary, User
+from diary.models import Patient, PatientSummary
 from diary.summaries.facts import Facts, from_json
 from diary.summaries.reading import FLAG_NAMES, FLAGS, Line, read
 from diary.summaries.store import REFRESH_ON_READ, is_current, refresh_stale
@@ -90,10 +90,10 @@ def connected_lines(session: Session, patient_ids, kept: Recent) -> list[Patient
     """Each patient of ``patient_ids`` (ids, or a select of them) with their summary read on
     their own today. ``kept``: lines this process read before, by patient."""
     rows = session.execute(
-        select(User.id, User.display_name, User.time_zone, User.data_version,
+        select(Patient.id, Patient.display_name, Patient.time_zone, Patient.data_version,
                SUMMARY.c.data_version.label("summary_version"), SUMMARY.c.rules)
-        .outerjoin(SUMMARY, SUMMARY.c.patient_id == User.id)
-        .where(User.id.in_(patient_ids))).all()
+        .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
+        .where(Patient.id.in_(patient_ids))).all()
     stale = [row.id for row in rows if not is_current(row.summary_version, row.rules, row.data_version)]
     fresh = refresh_stale(session, stale, REFRESH_ON_READ) if stale else {}
     todays = {zone: today_in(zone) for zone in {row.time_zone for row in rows}}

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from diary.days import today_in
 from diary.models import (
     Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
-    PatientSummary, QuestionnaireAnswer, Patient, utcnow,
+    Patient, PatientSummary, QuestionnaireAnswer, utcnow,
 )
 from diary.questionnaires.scoring import Answered
 from diary.summaries.facts import RECENT_DAYS, RULES, Facts, latest_series, summarise, to_json

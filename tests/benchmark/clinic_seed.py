@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from diary.models import (
     Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
-    QuestionnaireAnswer, User, utcnow,
+    QuestionnaireAnswer, Patient, utcnow,
 )
 from diary.summaries.store import refresh_all
 
@@ -77,7 +77,7 @@ def seed_clinic(engine, today: date, patients: int = 500, password_hash: str = "
     with Session(engine) as session:
         plans = []
         for number in range(patients):
-            patient = User(email=f"patient{number}@clinic.example", display_name=f"Patient {number:03d}",
+            patient = Patient(email=f"patient{number}@clinic.example", display_name=f"Patient {number:03d}",
                            time_zone=rng.choice(ZONES), password_hash=password_hash)
             session.add(patient)
             session.flush()
