@@ -3,7 +3,8 @@
 # make test - run the whole test suite
 # make install - create .venv with the exact runtime versions (what a server needs)
 # make serve - the production server (gunicorn) on http://127.0.0.1:8000, see README "Self-hosting"
-# make bench - the benchmark (needs Debian's wrk); writes tests/benchmark/results/latest.md
+# make bench - the benchmark (needs Debian's wrk); writes tests/benchmark/results/latest.md,
+#              then the clinic's dashboard over 500 patients (results/dashboard.md)
 # make lighthouse - Lighthouse (mobile) on the chart pages and share view, median of 3 runs each
 PYTHON ?= python3
 VENV := .venv
@@ -50,6 +51,7 @@ serve: $(VENV)/.runtime
 
 bench: $(VENV)/.bench
 	$(BIN)/python -m tests.benchmark.run
+	$(BIN)/python -m tests.benchmark.dashboard_bench
 
 lighthouse: $(VENV)/.bench
 	$(BIN)/python -m tests.benchmark.lighthouse

@@ -28,6 +28,7 @@ from diary.registration import (
     set_registration_mode,
 )
 from diary.security import hash_password
+from diary.summaries.store import refresh_all
 
 admin = AppGroup("admin", help="Run the diary server: accounts, registration, invites, backups, checking the set-up.")
 invite = AppGroup("invite", help="Invite codes, for registration by invite (see `registration`).")
@@ -278,9 +279,15 @@ def has_session_secrets(engine) -> bool:
     return "session_secret" in {column["name"] for column in inspect(engine).get_columns("patient")}
 
 
-def init_app(app) -> None:
-    from diary.summaries.command import refresh_summaries_command
+@admin.command("refresh-summaries")
+@click.option("--all", "every", is_flag=True, help="Recompute every summary, not only the outdated ones.")
+def refresh_summaries(every):
+    """Compute the clinic dashboard's summaries that are missing or outdated (the server also
+    does this at every start, before it answers)."""
+    count = refresh_all(database(), only_stale=not every)
+    click.echo(f"{count} summar{'y' if count == 1 else 'ies'} computed.")
 
+
+def init_app(app) -> None:
     admin.add_command(check_command)
-    admin.add_command(refresh_summaries_command)
     app.cli.add_command(admin)

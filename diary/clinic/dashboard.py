@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from diary.days import today_in
 from diary.history import Recent
 from diary.models import Patient, PatientSummary
-from diary.summaries.facts import Facts, from_json
+from diary.summaries.facts import RULES, Facts, from_json
 from diary.summaries.reading import FLAG_NAMES, FLAGS, Line, read
 from diary.summaries.store import REFRESH_ON_READ, is_current, refresh_stale
 
@@ -106,8 +106,10 @@ def connected_lines(session: Session, patient_ids, kept: Recent) -> list[Patient
     for row in rows:
         today = todays[row.time_zone]
         if row.id in fresh:
+            # Computed at the version read above or a later one (then the next read sees
+            # that version, under another key).
             patients.append(PatientLine(row.id, row.display_name, read(fresh[row.id], today),
-                                        key=(row.id, row.display_name, None, None, today)))
+                                        key=(row.id, row.display_name, row.data_version, RULES, today)))
             continue
         patients.append(kept.get(keys[row.id], lambda row=row, today=today: stored_line(
             row, stored.get(row.id), row.id in stale, today, keys[row.id])))
@@ -157,6 +159,16 @@ def template_values(board: Dashboard) -> dict:
             "columns": COLUMNS, "days_ago": days_ago_text}
 
 
-def patient_rows(patients: list[PatientLine], kept: Recent, render) -> list:
-    """Each patient's row as ``render(patient)`` made it, kept while their line is the same."""
-    return [kept.get(patient.key, lambda patient=patient: render(patient)) for patient in patients]
+def patient_rows(patients: list[PatientLine], kept: Recent, render, context: tuple = ()) -> list:
+    """Each patient's row as ``render(patient)`` made it, kept while their line and ``context``
+    (what else the row shows, such as the links' script root) are the same."""
+    return [kept.get(patient.key + context, lambda patient=patient: render(patient))
+            for patient in patients]
+
+
+KEPT_PATIENTS = 2000  # lines and rows kept per process: a few hundred bytes to a kilobyte each
+
+
+def kept_for(app) -> tuple[Recent, Recent]:
+    """This app's kept lines and rows (per app: ids and versions are per database)."""
+    return app.extensions.setdefault("clinic_dashboard", (Recent(KEPT_PATIENTS), Recent(KEPT_PATIENTS)))

@@ -10,7 +10,7 @@ reports what it adds to a write.
 
 A summary whose data version or rules are not the current ones (a write that failed to compute
 it, a database from before summaries, rules changed since) is recomputed when read, a few per
-request (``refresh_stale``), and by ``flask admin refresh-summaries`` for all at once.
+request (``refresh_stale``), and by ``flask admin refresh-summaries`` (diary.admin) for all at once.
 """
 
 import logging
