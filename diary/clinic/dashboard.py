@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from diary.days import today_in
-from diary.history import Recent
+from diary.loaded_history import Recent
 from diary.models import Patient, PatientSummary
 from diary.summaries.facts import RULES, Facts, from_json
 from diary.summaries.reading import FLAG_NAMES, FLAGS, Line, read
