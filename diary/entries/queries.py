@@ -6,7 +6,7 @@ the queries themselves.
 """
 
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Row, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
@@ -203,11 +203,12 @@ def infusion_days(patient_id: int, first: date, last: date) -> set[date]:
         .where(InfusionSeries.patient_id == patient_id, Infusion.day.between(first, last))))
 
 
-def first_infusion_day(patient_id: int) -> date | None:
-    return get_session().exec(select(func.min(Infusion.day)).join(InfusionSeries)
-                              .where(InfusionSeries.patient_id == patient_id)).one()
-
-
-def account_made_at(patient_id: int):
-    """When the account was made (UTC): the calendar's diary begins no later than that day."""
-    return get_session().exec(select(Patient.created_at).where(Patient.id == patient_id)).one()
+def diary_beginnings(patient_id: int) -> tuple[datetime, date | None, date | None]:
+    """When the account was made (UTC), the first logged day and the first infusion day: what
+    the calendar's diary start is worked out from (diary.entries.calendar.diary_start)."""
+    session = get_session()
+    made_at = session.exec(select(Patient.created_at).where(Patient.id == patient_id)).one()
+    first_logged = session.exec(select(func.min(Entry.day)).where(Entry.patient_id == patient_id)).one()
+    first_infusion = session.exec(select(func.min(Infusion.day)).join(InfusionSeries)
+                                  .where(InfusionSeries.patient_id == patient_id)).one()
+    return made_at, first_logged, first_infusion

@@ -13,8 +13,8 @@ from diary.entries.calendar import (
 )
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
-    HISTORY_PAGE, DayAlreadyLogged, account_made_at, add_entry, change_entry, day_with_side_effects, delete_entry,
-    entry_on, first_infusion_day, history_page, infusion_days, logged_days, pain_between,
+    HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, day_with_side_effects, delete_entry,
+    diary_beginnings, entry_on, history_page, infusion_days, logged_days, pain_between,
     side_effects_of,
 )
 from diary.forms import FormReader
@@ -171,12 +171,10 @@ MONTH_PROBLEM = "Choose a month from the past or this one, such as 2026-03"
 
 
 def diary_start_of(patient, today: date) -> date:
-    first_infusion = first_infusion_day(patient.id)
+    made_at, first_logged, first_infusion = diary_beginnings(patient.id)
+    made = local_now(patient.time_zone, made_at.replace(tzinfo=made_at.tzinfo or timezone.utc)).date()
     window_starts = [first_infusion - timedelta(days=patient.trends_before_days)] if first_infusion else []
-    made_at = account_made_at(patient.id)
-    made = min(local_now(patient.time_zone, made_at.replace(tzinfo=made_at.tzinfo or timezone.utc)).date(),
-               today)
-    return diary_start(made, min(logged_days(patient.id), default=None), window_starts)
+    return diary_start(min(made, today), first_logged, window_starts)
 
 
 def calendar_page(month: date, chosen: date | None = None, *, saved_day: date | None = None,
@@ -187,13 +185,12 @@ def calendar_page(month: date, chosen: date | None = None, *, saved_day: date | 
     last = next_month(month) - timedelta(days=1)
     weeks = month_weeks(month, pain_between(current_user.id, month, last),
                         infusion_days(current_user.id, month, last), today, start)
-    chosen_day = None
-    if chosen is not None:
-        chosen_day = CalendarDay(chosen, day_state(chosen, entry_on(current_user.id, chosen) is not None,
-                                                   today, start))
+    chosen_entry = entry_on(current_user.id, chosen) if chosen else None
+    chosen_day = None if chosen is None else CalendarDay(
+        chosen, day_state(chosen, chosen_entry is not None, today, start))
     return htmx.render("entries/calendar.html", "entries/_calendar.html", status, **form_context(
         month=month, weeks=weeks, missing=missing_count(weeks), chosen=chosen_day,
-        chosen_entry=entry_on(current_user.id, chosen) if chosen else None, saved_day=saved_day,
+        chosen_entry=chosen_entry, saved_day=saved_day,
         earlier=previous_month(month) if month > start.replace(day=1) else None,
         later=next_month(month) if month < today.replace(day=1) else None,
         values=values or {"day": chosen.isoformat() if chosen else ""}, errors=errors or {},

@@ -76,13 +76,15 @@ def test_two_missed_days_are_filled_in_from_the_calendar_at_360_px(contexts, new
     assert problems == [], "\n".join(problems)
 
 
-def test_the_calendar_on_a_desktop(contexts, new_patient, time_zone):
+@pytest.mark.parametrize("name, dark", [("desktop", False), ("phone-360", True)])
+def test_the_calendar_with_a_missing_day_open_on_a_desktop_and_in_the_dark(contexts, new_patient,
+                                                                            time_zone, name, dark):
     _, state = new_patient()
     today = today_in(time_zone)
-    page = contexts.open(VIEWPORTS["desktop"], storage_state=state).new_page()
+    page = contexts.open(VIEWPORTS[name], dark=dark, storage_state=state).new_page()
     page.goto("/today")
-    log_by_post(page, today - timedelta(days=9), 8)
-    log_by_post(page, today - timedelta(days=2), 1)
+    for days_ago, pain in ((9, 8), (7, 0), (6, 3), (4, 5), (3, 7), (2, 10)):
+        log_by_post(page, today - timedelta(days=days_ago), pain)
     page.goto(f"/entries/calendar?day={(today - timedelta(days=5)).isoformat()}")
-    problems = check_page(page, "calendar-desktop")
+    problems = check_page(page, f"calendar-backfill-{name}{'-dark' if dark else ''}")
     assert problems == [], "\n".join(problems)

@@ -51,6 +51,7 @@ SCREENS = [
     Screen("log-a-day-errors", "/entries/new", prepare=submit_empty),
     Screen("history", "/entries"),
     Screen("history-edit-in-place", "/entries", prepare=edit_in_place),
+    Screen("calendar", "/entries/calendar"),
     Screen("edit", "/entries/{entry}/edit"),
     Screen("delete", "/entries/{entry}/delete"),
     Screen("account", "/account"),
