@@ -74,6 +74,20 @@ def empty_database_url(databases, tmp_path):
     databases.drop(url)
 
 
+def pytest_collection_modifyitems(items):
+    """``no_test_database`` tests run in CI's SQLite pass only: one that reached the test database
+    would lose its PostgreSQL run, so it stops the run here, as does one without its reason."""
+    for item in items:
+        marker = item.get_closest_marker("no_test_database")
+        if marker is None:
+            continue
+        if not marker.kwargs.get("reason"):
+            raise pytest.UsageError(f"{item.nodeid}: no_test_database needs reason=\"why\"")
+        if "databases" in item.fixturenames:
+            raise pytest.UsageError(f"{item.nodeid} is marked no_test_database but uses the test "
+                                    "database (the databases fixture)")
+
+
 sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="about SQLite itself (PRAGMAs, the file); "
                                                        "this run uses PostgreSQL")
 

@@ -12,7 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import diary
+
+pytestmark = pytest.mark.no_test_database(reason="imports modules, no database")
 
 PACKAGE = Path(diary.__file__).resolve().parent
 

@@ -29,6 +29,7 @@ def run_admin(app, *args):
     return app.test_cli_runner().invoke(args=["admin", *args])
 
 
+@pytest.mark.no_test_database(reason="the server runs on its own SQLite file")
 def test_a_real_server_behind_an_untrusted_proxy_warns_once_and_admin_check_says_so(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("DIARY_")}
     env.update(DIARY_INSTANCE_PATH=str(tmp_path / "instance"),

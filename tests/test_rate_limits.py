@@ -253,6 +253,7 @@ def from_strangers(server, attempts: list[tuple[str, str]]) -> list[int]:
         return list(pool.map(lambda attempt: login_status(Browser(server.url), *attempt), attempts))
 
 
+@pytest.mark.no_test_database(reason="the server runs on its own SQLite file")
 def test_the_readmes_limits_hold_on_the_real_server_with_two_workers(server):
     assert server.env["DIARY_WORKERS"] == "2" and "DIARY_RATELIMIT_STORAGE_URL" not in server.env
     server.start()

@@ -19,6 +19,9 @@ from alembic.script import ScriptDirectory
 
 from tests.test_selfhosting import BIN, ROOT, Browser, Server, admin, free_port
 
+pytestmark = pytest.mark.no_test_database(
+    reason="the server and the admin commands run on a SQLite file of their own")
+
 README = ROOT / "README.md"
 PASSWORD = "a phrase only Dana knows"
 NOT_THE_APP = (".git", ".venv", "instance", "test-artifacts", "__pycache__", ".pytest_cache")

@@ -14,6 +14,8 @@ from diary.secret_links import HideSecretLinks, SecretConverter
 from tests.routes import all_routes
 from tests.test_selfhosting import Browser, environment, server  # noqa: F401  fixtures
 
+pytestmark = pytest.mark.no_test_database(reason="the server runs on its own SQLite file")
+
 PASSWORD = "a phrase only Dana knows"
 
 

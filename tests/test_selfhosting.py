@@ -22,6 +22,8 @@ from urllib.request import HTTPCookieProcessor, Request, build_opener, urlopen
 import pytest
 from bs4 import BeautifulSoup
 
+pytestmark = pytest.mark.no_test_database(reason="the server runs on its own SQLite file")
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/, where `make install` puts gunicorn
 START_TIMEOUT = 30  # seconds; measured: 1-2 s on an idle 2-core machine, 4-6 s under heavy load

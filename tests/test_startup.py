@@ -17,6 +17,8 @@ import pytest
 from diary.config import SETTINGS, SettingError, check_names
 from tests.test_selfhosting import BIN, ROOT, free_port
 
+pytestmark = pytest.mark.no_test_database(reason="each start fails on its own settings or SQLite file")
+
 README = ROOT / "README.md"
 EXIT_CONFIG, EXIT_CANTCREAT, EXIT_NEWER_DATABASE = 78, 73, 65
 SERVER = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"]

@@ -6,7 +6,11 @@ files, or all rows at once, dies with MemoryError there. The benchmark script me
 resident memory and time; this test only proves the bound, and times nothing.
 """
 
+import pytest
+
 from tests.benchmark.import_bench import bomb_zip, diary_zip, import_in_child
+
+pytestmark = pytest.mark.no_test_database(reason="each import runs in a child on its own SQLite file")
 
 HEADROOM_MB = 100  # the importing worker's budget is 150 MB resident; it starts at about 95
 
