@@ -61,10 +61,17 @@ class Server:
     def start(self) -> float:
         """Start the production command; return the seconds until /health answered ok."""
         started = time.monotonic()
+        self.launch()
+        return self.wait_until_healthy(started)
+
+    def launch(self) -> None:
+        """Start the production command (``wait_until_healthy`` then waits for it)."""
         with open(self.log_path, "a") as log:
             self.process = subprocess.Popen(
                 [BIN / "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
                 cwd=self.checkout, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+
+    def wait_until_healthy(self, started: float) -> float:
         deadline = started + START_TIMEOUT
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.log_path.read_text()}"
