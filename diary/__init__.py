@@ -31,8 +31,9 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
         app.config.update(config)
 
     from diary import (
-        admin, auth, db, errors, installable, loaded_history, password_reset, questionnaires,
-        ratelimit, reminders, secret_links, security, server, templating, treatments, trends_views,
+        admin, auth, clinic, clinicians, db, errors, installable, loaded_history, password_reset,
+        questionnaires, ratelimit, reminders, secret_links, security, server, templating, treatments,
+        trends_views,
     )
     from diary.entries import views as entries
     from diary.second_factor import views as second_factor_views
@@ -57,5 +58,7 @@ def create_app(config: dict | None = None, instance_path: str | None = None) -> 
     questionnaires.init_app(app)
     reminders.init_app(app)
     password_reset.init_app(app)
+    clinic.init_app(app)
+    clinicians.init_app(app)
     secret_links.init_app(app)  # last: it reads every route
     return app

@@ -168,14 +168,22 @@ def registration(mode):
               help="Days the code stays valid; 0 means it never expires.")
 @click.option("--uses", type=click.IntRange(min=0), default=1, show_default=True,
               help="How many accounts the code may create; 0 means any number.")
-def invite_create(expires_days, uses):
+@click.option("--clinician", is_flag=True,
+              help="A code for a clinician's account (at /clinic/register), not a patient's diary.")
+def invite_create(expires_days, uses, clinician):
     """Create an invite code and print it. It is shown only this once: it is stored hashed."""
     session = database()
-    code, created = create_invite(session, expires_days=expires_days or None, max_uses=uses or None)
+    code, created = create_invite(session, expires_days=expires_days or None, max_uses=uses or None,
+                                  kind="clinician" if clinician else "patient")
     click.echo(f"Invite code: {code}")
     allowed = f"{uses} account{'s' if uses != 1 else ''}" if uses else "any number of accounts"
     click.echo(f"Invite #{created.id}: creates {allowed}; expires {when(created.expires_at)}. "
                "Write it down now: it cannot be shown again.")
+    if clinician:
+        base = current_app.config["PUBLIC_URL"] or "the diary's address"
+        click.echo(f"Clinicians create their account at {base}/clinic/register, whatever the "
+                   "registration mode, and set up two-step login at their first login.")
+        return
     if current_app.config["PUBLIC_URL"]:
         click.echo(f"Patients create their diary at {current_app.config['PUBLIC_URL']}/register")
     mode = registration_mode(session)
@@ -192,11 +200,11 @@ def invite_list():
         click.echo("No invite codes yet.")
         return
     now = utcnow()
-    click.echo(f"{'#':>4}  {'Created':<20}  {'Expires':<20}  {'Used':>7}  State")
+    click.echo(f"{'#':>4}  {'Created':<20}  {'Expires':<20}  {'Used':>7}  {'For':<9}  State")
     for row in invites:
         used = f"{row.uses}/{row.max_uses if row.max_uses else 'any'}"
         click.echo(f"{row.id:>4}  {when(row.created_at):<20}  {when(row.expires_at):<20}  "
-                   f"{used:>7}  {invite_state(row, now)}")
+                   f"{used:>7}  {row.kind:<9}  {invite_state(row, now)}")
 
 
 @invite.command("revoke")

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import delete, select
 
 from diary import second_factor
+from diary.clinic.accounts import CLINICIAN_SESSION
 from diary.days import is_time_zone
 from diary.time_zones import canonical_zone, zone_table
 from diary.db import erase_deleted_rows, get_session
@@ -210,6 +211,9 @@ def login():
 
 @bp.route("/logout", methods=("POST",))
 def logout():
+    if not current_user.is_authenticated and CLINICIAN_SESSION in session:
+        # A clinician's session (diary.clinic) is not the patients' page to end.
+        return redirect(url_for("auth.login"))
     if current_user.is_authenticated:
         # Sessions live in signed cookies: a copy taken before logging out (a shared computer,
         # a stolen cookie) would still work. A new secret ends every session of the patient on

@@ -144,11 +144,13 @@ class SiteSetting(SQLModel, table=True):
 
 
 class Invite(SQLModel, table=True):
-    """An invite code a clinic hands to a patient. Only its SHA-256 is stored; the code is shown once."""
+    """An invite code a clinic hands to a patient (or, of the clinician kind, to a clinician).
+    Only its SHA-256 is stored; the code is shown once."""
 
     __table_args__ = (
         CheckConstraint("uses >= 0", name="uses_not_negative"),
         CheckConstraint("max_uses IS NULL OR max_uses >= 1", name="max_uses_at_least_1"),
+        CheckConstraint("kind IN ('patient', 'clinician')", name="kind_patient_or_clinician"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,6 +161,8 @@ class Invite(SQLModel, table=True):
     max_uses: int | None = None
     uses: int = 0
     revoked_at: datetime | None = None
+    # Which account it creates: a patient's diary (/register) or a clinician's (/clinic/register).
+    kind: str = Field(default="patient", max_length=16, sa_column_kwargs={"server_default": "patient"})
 
 
 class RateLimitCount(SQLModel, table=True):
@@ -460,6 +464,83 @@ class PatientSummary(SQLModel, table=True):
     computed_at: datetime = Field(default_factory=utcnow)
 
 
+# Clinicians (diary.clinic): accounts of a clinic's staff, and each patient's consent to be seen.
+
+class Clinician(SQLModel, table=True):
+    """A clinician's account. It has no diary: it reads the diaries of the patients connected to
+    it, and only while they are (``ClinicianConnection``). Ids are its own, never a patient's."""
+
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    display_name: str = Field(max_length=80)
+    password_hash: str = Field(max_length=200)
+    session_secret: str = Field(default_factory=new_session_secret, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClinicianSecondFactor(SQLModel, table=True):
+    """A clinician's TOTP authenticator: as ``SecondFactor``, and required before anything else."""
+
+    __tablename__ = "clinician_second_factor"
+
+    clinician_id: int = Field(primary_key=True, foreign_key="clinician.id", ondelete="CASCADE")
+    secret: str = Field(max_length=64)
+    last_used_step: int | None = None
+    confirmed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClinicianRecoveryCode(SQLModel, table=True):
+    """A clinician's one-time recovery code; only its SHA-256 is kept."""
+
+    __tablename__ = "clinician_recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    clinician_id: int = Field(foreign_key="clinician.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64)
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ConnectionCode(SQLModel, table=True):
+    """A short code a clinician gives a patient, who types it to connect: deleted when used or
+    soon after it expires; only its SHA-256 is kept (diary.clinic.queries)."""
+
+    __tablename__ = "connection_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    clinician_id: int = Field(foreign_key="clinician.id", ondelete="CASCADE", index=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class ClinicianConnection(SQLModel, table=True):
+    """A patient's consent: the clinician may read the diary from ``connected_at`` until the
+    patient disconnects. Kept after that, so the patient still sees who looked and when."""
+
+    __tablename__ = "clinician_connection"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", ondelete="CASCADE", index=True)
+    clinician_id: int = Field(foreign_key="clinician.id", ondelete="CASCADE", index=True)
+    include_notes: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    connected_at: datetime = Field(default_factory=utcnow)
+    disconnected_at: datetime | None = None
+
+
+class ClinicianVisit(SQLModel, table=True):
+    """One time a clinician opened a connected patient's diary: the patient's access log."""
+
+    __tablename__ = "clinician_visit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    connection_id: int = Field(foreign_key="clinician_connection.id", ondelete="CASCADE", index=True)
+    opened_at: datetime = Field(default_factory=utcnow)
+
+
 # What belongs to a patient, declared once. Their diary: exported and imported
 # (diary.sharing.export), and every change to it bumps the patient's data version in the same
 # transaction (diary.versions). In the metadata's order: parents before children.
@@ -471,6 +552,6 @@ DIARY_TABLES = tuple(table for table in SQLModel.metadata.sorted_tables
 # never exported, and no data version.
 ACCOUNT_TABLES = tuple(model.__table__ for model in (
     ShareLink, ReminderSetting, PushSubscription, ReminderSent, PasswordReset, SecondFactor,
-    RecoveryCode))
+    RecoveryCode, ClinicianConnection, ClinicianVisit))
 # Computed from the diary and replaced whenever it changes: never exported, and no data version.
 DERIVED_TABLES = (PatientSummary.__table__,)

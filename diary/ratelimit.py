@@ -17,6 +17,7 @@ import hashlib
 
 from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
+from flask_login import current_user
 from flask_limiter.util import get_remote_address
 from limits.errors import ConfigurationError
 
@@ -42,6 +43,10 @@ LIMITS = {
     # Forgot-password e-mails: a few per address (each one lands in someone's inbox), more per IP.
     "RATELIMIT_RESET_PER_IP": "10 per hour",
     "RATELIMIT_RESET_PER_EMAIL": "3 per hour",
+    # Wrong clinician connection codes (diary.clinic), per patient account and per address: a
+    # code has about 40 bits, so a few tries an hour find none.
+    "RATELIMIT_CONNECTION_CODE_PER_ACCOUNT": "10 per hour",
+    "RATELIMIT_CONNECTION_CODE_PER_IP": "30 per hour",
 }
 
 # Responses that mean "that was a wrong guess" and so count against the limit.
@@ -110,6 +115,34 @@ second_factor_limit_per_account = limiter.limit(
     key_func=lambda: f"second-factor:{(session.get('second_factor_login') or {}).get('patient')}",
     deduct_when=failed_login)
 register_limit_per_ip = limiter.limit(limit_from("RATELIMIT_REGISTER_PER_IP"), methods=["POST"])
+
+# Clinicians log in on their own page (diary.clinic): the same limits, counted apart from the
+# patients' (no known-device exemption: clinicians are few and must use their second factor).
+clinician_login_limit_per_ip = limiter.limit(
+    limit_from("RATELIMIT_LOGIN_PER_IP"), methods=["POST"], deduct_when=failed_login)
+clinician_login_limit_per_email = limiter.limit(
+    limit_from("RATELIMIT_LOGIN_PER_EMAIL"), methods=["POST"], key_func=lambda: "clinician-" + email_key(),
+    deduct_when=failed_login)
+clinician_code_limit_per_account = limiter.limit(
+    limit_from("RATELIMIT_SECOND_FACTOR_PER_ACCOUNT"), methods=["POST"],
+    key_func=lambda: f"clinician-second-factor:{(session.get('clinic_login') or {}).get('clinician')}",
+    deduct_when=failed_login)
+
+
+def wrong_connection_code(response) -> bool:
+    return response.status_code == 422
+
+
+def patient_key() -> str:
+    """The patient typing a connection code (only logged-in patients reach the form)."""
+    return f"connection-code:{current_user.id if current_user.is_authenticated else ''}"
+
+
+connection_code_limit_per_account = limiter.limit(
+    limit_from("RATELIMIT_CONNECTION_CODE_PER_ACCOUNT"), methods=["POST"], key_func=patient_key,
+    deduct_when=wrong_connection_code)
+connection_code_limit_per_ip = limiter.limit(
+    limit_from("RATELIMIT_CONNECTION_CODE_PER_IP"), methods=["POST"], deduct_when=wrong_connection_code)
 
 # For the sharing views: put ``@limit_share_token_guessing`` under the route decorator of every
 # view that looks a share token up. Only wrong tokens count, so a clinician opening a real link

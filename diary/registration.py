@@ -27,6 +27,8 @@ MODE_SETTING = "registration"
 
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # 31 characters that cannot be misread
 CODE_GROUPS, CODE_GROUP_LENGTH = 3, 4
+# Who an invite is for: a patient's diary (/register) or a clinician's account (/clinic/register).
+KINDS = ("patient", "clinician")
 
 
 def registration_mode(session: Session) -> str:
@@ -61,11 +63,12 @@ def hash_code(code: str) -> str:
     return hash_random_code(normalise_code(code))
 
 
-def create_invite(session: Session, *, expires_days: int | None, max_uses: int | None) -> tuple[str, Invite]:
-    """A new invite; returns the code (the only time it exists in clear) and its row."""
+def create_invite(session: Session, *, expires_days: int | None, max_uses: int | None,
+                  kind: str = "patient") -> tuple[str, Invite]:
+    """A new invite of ``kind`` (KINDS); returns the code (the only time it exists in clear) and its row."""
     code = new_code()
     expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
-    invite = Invite(code_hash=hash_code(code), expires_at=expires_at, max_uses=max_uses)
+    invite = Invite(code_hash=hash_code(code), expires_at=expires_at, max_uses=max_uses, kind=kind)
     session.add(invite)
     session.commit()
     return code, invite
@@ -101,11 +104,13 @@ class InviteRefused(Exception):
         return REFUSALS[self.reason]
 
 
-def find_invite(session: Session, code: str) -> Invite:
-    """The usable invite with this code, or InviteRefused saying why not."""
+def find_invite(session: Session, code: str, kind: str = "patient") -> Invite:
+    """The usable invite of ``kind`` with this code, or InviteRefused saying why not (a code of
+    the other kind is unknown here)."""
     if not normalise_code(code):
         raise InviteRefused("missing")
-    invite = session.exec(select(Invite).where(Invite.code_hash == hash_code(code))).first()
+    invite = session.exec(select(Invite).where(Invite.code_hash == hash_code(code),
+                                               Invite.kind == kind)).first()
     if invite is None:
         raise InviteRefused("unknown")
     state = invite_state(invite, utcnow())

@@ -12,6 +12,7 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 
 from diary import remembered_markup
+from diary.clinic.accounts import signed_in_clinician
 from diary.db import get_session
 from diary.registration import registration_mode
 from diary.sharing.report import dose_range
@@ -105,6 +106,7 @@ def init_app(app: Flask) -> None:
         "registration_mode": current_registration_mode, "choice_name": choice_name,
         "treatment_noun": treatment_noun, "treatment_names": CHOICE_NAMES,
         "severity_names": SEVERITY_NAMES, "side_effect_names": SIDE_EFFECT_NAMES,
+        "signed_in_clinician": signed_in_clinician,
         **remembered_markup.callables(app),
     })
     app.jinja_env.filters.update({

@@ -42,7 +42,16 @@ PUBLIC_ROUTES = {
     "/password/forgot",  # asks for an address; answers the same whether it has an account or not
     "/password/reset/<secret:token>",  # the e-mailed token is the key; shows no data
     "/reminders/unsubscribe/<secret:token>",  # the signed link in a reminder e-mail is the key
+    "/clinic/login",  # the clinicians' login: the same as the patients', on its own page
+    "/clinic/register",  # a clinician's account needs an invite code of the clinician kind
 }
+
+# Where each part of the app sends a visitor who is not logged in (as its kind of account).
+CLINIC_PREFIX = "/clinic"
+
+
+def login_path(rule: str) -> str:
+    return "/clinic/login" if rule.startswith(CLINIC_PREFIX + "/") else "/login"
 
 # Writes that take no CSRF token, with the reason. Anything else without one must be refused.
 CSRF_EXEMPT = {
@@ -191,6 +200,22 @@ def make_push_subscription(diary: Diary) -> int:
     return newest(diary, PushSubscription)
 
 
+def make_clinician_connection(diary: Diary) -> int:
+    """The patient connected to a clinician (with notes), who has opened the diary once. The
+    clinician makes the code on the clinic's page; here, with the same query function."""
+    from diary.clinic import queries
+    from tests.clinic.personas import make_clinician
+
+    app = diary.client.application
+    clinician = make_clinician(app, "clinician@example.com", "Dr Grey")
+    with app.app_context():
+        code, _ = queries.new_connection_code(diary.db, clinician.id)
+    posted(diary, "/clinicians", {"code": code, "include_notes": "yes"})
+    connection = queries.active_connection(diary.db, clinician.id, diary.patient.id)
+    queries.record_visit(diary.db, connection)
+    return connection.id
+
+
 def turn_on_second_factor(client) -> tuple[str, list[str]]:
     """Set up two-step login as the patient would: scan (here: read) the key shown on the page,
     type back the app's current code (now as the app's clock has it: tests may set it).
@@ -214,6 +239,9 @@ PARAMETER_FACTORIES = {
     "link_id": make_share_link,
     "answer_id": make_questionnaire_answer,
     "subscription_id": make_push_subscription,
+    "connection_id": make_clinician_connection,
+    # A patient's id in the clinician's URLs: the route walk's clinician personas read them.
+    "patient_id": lambda diary: diary.patient.id,
 }
 
 

@@ -6,6 +6,11 @@ another patient's ids answer 404 for reading and for every write, and every writ
 session's CSRF token. Each check also dumps every table before and after, so "changes nothing"
 means nothing at all.
 
+Clinicians (diary.clinic) are walked over every route too: one Alice is connected to, one she
+never connected to, and one she disconnected after it had opened her diary. No clinician opens a
+patient's route; on the clinic's routes none changes anything of a patient's, and only the
+connected one sees Alice's diary. A patient opens none of the clinic's routes.
+
 One more persona: the patient who signs up after another deleted her account (issue 22). The
 deleted patient's cookies must open no route, and nothing the new one opens may show the deleted
 diary, although every page once held it in the caches and the new diary's data version is the
@@ -19,18 +24,23 @@ from sqlmodel import Session, select
 from werkzeug.routing import Map, Rule
 
 from diary import create_app
-from diary.models import Patient
+from diary.models import ClinicianConnection, Patient
+from tests.clinic.personas import connect, enrolled, new_code
 from tests.conftest import PASSWORD, TEST_CONFIG, make_patient
 from tests.html import parse, title
 from tests.inherited_account import Answer
 from tests.routes import (
-    CSRF_EXEMPT, PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route, all_routes, crawl,
-    data_versions, dump, filled_diary, logged_in, request_data, values_for,
+    CLINIC_PREFIX, CSRF_EXEMPT, PARAMETER_FACTORIES, PUBLIC_ROUTES, WRITE_METHODS, Diary, Route,
+    all_routes, crawl, data_versions, dump, filled_diary, logged_in, login_path, request_data,
+    values_for,
 )
 
 ROUTES = all_routes()
 PRIVATE = [route for route in ROUTES if route.rule not in PUBLIC_ROUTES]
-WITH_IDS = [route for route in ROUTES if route.int_arguments]
+CLINIC = [route for route in ROUTES if route.rule.startswith(CLINIC_PREFIX + "/")]
+PATIENTS_PRIVATE = [route for route in PRIVATE if route not in CLINIC]
+# Routes with a patient's own ids; the clinic's (a patient's id in a clinician's URL) are below.
+WITH_IDS = [route for route in ROUTES if route.int_arguments and route not in CLINIC]
 WRITES = [route for route in ROUTES if route.method in WRITE_METHODS]
 
 # What Alice's diary holds that must never appear in someone else's response.
@@ -71,7 +81,7 @@ def test_anonymous_visitors_are_sent_to_log_in_and_see_nothing(app, alices_diary
         response = app.test_client().open(url, method=route.method, data=data, headers=headers)
         if response.status_code != 401:
             assert response.status_code == 302, f"{route} answered {response.status_code}"
-            assert urlsplit(response.location).path == "/login"
+            assert urlsplit(response.location).path == login_path(route.rule)
         assert_nothing_leaks(response)
     assert data_versions(engine_of(app)) == versions  # a refused write leaves every data version
     assert dump(engine_of(app)) == before
@@ -204,7 +214,7 @@ def test_a_deleted_patients_cookies_open_no_route(successor, route):
             response = device.open(url, method=route.method, data=data, headers=headers)
             if response.status_code != 401:
                 assert response.status_code == 302, f"{what}: {route} answered {response.status_code}"
-                assert urlsplit(response.location).path == "/login", f"{what}: {route}"
+                assert urlsplit(response.location).path == login_path(route.rule), f"{what}: {route}"
             assert_nothing_leaks(response)
             assert "dana" not in response.get_data(as_text=True).lower()
     assert dump(engine_of(app)) == before
@@ -226,3 +236,114 @@ def test_the_patient_who_signs_up_after_a_deletion_sees_nothing_of_it_on_any_rou
 def readable(response) -> str:
     """The body as text; a zip (the export) as the text of every file in it."""
     return Answer(response.status_code, None, response.get_data()).text()
+
+
+# --- Clinicians and patients on each other's routes ---------------------------------------------
+
+@pytest.fixture
+def clinicians(app, alices_diary, db):
+    """Three clinicians who passed their second factor: Alice connected to the first (with her
+    notes), never to the second, and disconnected the third after it had opened her diary (so
+    every cache holds it)."""
+    alice = alices_diary
+    connected, stranger, former = (enrolled(app, f"{who}@clinic.example.com", f"Dr {who.title()}")
+                                   for who in ("connected", "stranger", "former"))
+    assert connect(alice.client, new_code(connected.client), include_notes=True).status_code == 302
+    assert connect(alice.client, new_code(former.client), include_notes=True).status_code == 302
+    assert former.client.get(f"/clinic/patients/{alice.patient.id}").status_code == 200
+    connection = db.exec(select(ClinicianConnection).where(
+        ClinicianConnection.clinician_id == former.clinician.id)).one()
+    assert alice.client.post(f"/clinicians/{connection.id}/disconnect").status_code == 302
+    return {"connected": connected, "never connected": stranger, "disconnected": former}
+
+
+def patients_rows(engine) -> dict[str, list[tuple]]:
+    """Everything of every patient, but the log of clinicians' visits (which a visit adds to)."""
+    return {name: rows for name, rows in dump(engine).items()
+            if name not in ("clinician_visit", "clinician", "clinician_second_factor",
+                            "clinician_recovery_code", "connection_code", "rate_limit_count")}
+
+
+@pytest.mark.parametrize("route", PATIENTS_PRIVATE, ids=str)
+def test_no_clinician_opens_a_patients_route(app, alices_diary, clinicians, route):
+    url = route.url(values_for(route, alices_diary))
+    data = request_data(route, url, alices_diary)
+    before, versions = dump(engine_of(app)), data_versions(engine_of(app))
+    for who, clinician in clinicians.items():
+        for headers in ({}, {"HX-Request": "true"}):
+            response = clinician.client.open(url, method=route.method, data=data, headers=headers)
+            if response.status_code != 401:
+                assert response.status_code == 302, f"{who}: {route} answered {response.status_code}"
+                assert urlsplit(response.location).path == "/login", f"{who}: {route}"
+            assert_nothing_leaks(response)
+    assert data_versions(engine_of(app)) == versions
+    assert dump(engine_of(app)) == before
+    for clinician in clinicians.values():  # still logged in to the clinic: nothing was mixed up
+        assert clinician.client.get("/clinic/").status_code == 200
+
+
+@pytest.mark.parametrize("route", CLINIC, ids=str)
+def test_on_the_clinics_routes_no_clinician_changes_a_patients_data_and_only_the_connected_one_sees_it(
+        app, alices_diary, clinicians, route):
+    url = route.url(values_for(route, alices_diary))
+    data = request_data(route, url, alices_diary)
+    before, versions = patients_rows(engine_of(app)), data_versions(engine_of(app))
+    for who, clinician in clinicians.items():
+        for headers in ({}, {"HX-Request": "true"}):
+            response = clinician.client.open(url, method=route.method, data=data, headers=headers)
+            assert response.status_code < 500, f"{who}: {route} answered {response.status_code}"
+            if who != "connected":
+                assert_nothing_leaks(response)
+                if route.rule == "/clinic/patients/<int:patient_id>":
+                    assert response.status_code == 404, f"{who}: {route} answered {response.status_code}"
+        assert patients_rows(engine_of(app)) == before, f"{who}: {route} changed a patient's data"
+        assert data_versions(engine_of(app)) == versions
+    if route.rule == "/clinic/patients/<int:patient_id>":  # the walk saw the diary where it may
+        page = clinicians["connected"].client.get(url)
+        assert page.status_code == 200 and "secret-note" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("route", [route for route in CLINIC if route.rule not in PUBLIC_ROUTES], ids=str)
+def test_a_patient_opens_no_clinicians_route(app, alices_diary, clinicians, route):
+    url = route.url(values_for(route, alices_diary))
+    data = request_data(route, url, alices_diary)
+    before, versions = dump(engine_of(app)), data_versions(engine_of(app))
+    for headers in ({}, {"HX-Request": "true"}):
+        response = alices_diary.client.open(url, method=route.method, data=data, headers=headers)
+        assert response.status_code == 302, f"{route} answered {response.status_code}"
+        assert urlsplit(response.location).path == "/clinic/login"
+        assert "secret-note" not in response.get_data(as_text=True)
+    assert data_versions(engine_of(app)) == versions
+    assert dump(engine_of(app)) == before
+    assert alices_diary.client.get("/today").status_code == 200  # her own session is untouched
+
+
+def clinician_with_token(app, email: str, recovery_code: str):
+    """The clinician logged in on ``app`` (CSRF on) as in a browser: each form sends its token.
+    The code step takes a recovery code: the app's code of this moment was used at set-up."""
+    client = app.test_client()
+    token = parse(client.get("/clinic/login")).find("input", {"name": "csrf_token"})["value"]
+    response = client.post("/clinic/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/clinic/login/code"
+    token = parse(client.get("/clinic/login/code")).find("input", {"name": "csrf_token"})["value"]
+    response = client.post("/clinic/login/code", data={"code": recovery_code, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/clinic/"
+    return client
+
+
+@pytest.mark.parametrize("route", [route for route in WRITES if route.rule not in CSRF_EXEMPT], ids=str)
+def test_every_write_from_a_clinician_without_a_valid_csrf_token_is_refused(
+        csrf_app, alices_diary, clinicians, route):
+    url = route.url(values_for(route, alices_diary))
+    data = {name: value for name, value in request_data(route, url, alices_diary).items()
+            if name != "csrf_token"}
+    connected = clinicians["connected"]
+    client = clinician_with_token(csrf_app, connected.clinician.email, connected.recovery_codes[0])
+    before = dump(engine_of(csrf_app))
+    for headers, form in (({}, data), ({}, {**data, "csrf_token": "forged"}),
+                          ({"X-CSRFToken": "forged", "HX-Request": "true"}, data)):
+        response = client.open(url, method=route.method, data=form, headers=headers)
+        assert response.status_code == 400, f"{route} answered {response.status_code}"
+        assert title(response) == "This form has expired"
+    assert dump(engine_of(csrf_app)) == before
+    assert client.get("/clinic/").status_code == 200  # still logged in: even logout needs the token

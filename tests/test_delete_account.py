@@ -19,6 +19,10 @@ NOT_PATIENT_DATA: dict[str, str] = {
     "site_setting": "choices an admin makes for the whole server (registration open or not)",
     "invite": "invite codes belong to the clinic that hands them out, not to a patient",
     "rate_limit_count": "failed attempts per address or account, as hashes, gone with their window",
+    "clinician": "a clinician's account: the clinic's, not the patient's",
+    "clinician_second_factor": "a clinician's authenticator",
+    "clinician_recovery_code": "a clinician's recovery codes",
+    "connection_code": "a clinician's codes not used yet (a used one is deleted)",
 }
 
 

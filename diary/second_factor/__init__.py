@@ -1,7 +1,8 @@
 """The second factor: TOTP codes from an authenticator app, and one-time recovery codes.
 
-A part of the auth concern that any kind of account can use (patients may turn it on; clinician
-accounts will have to). The secret is made here, shown once as a QR code while the patient sets
+A part of the auth concern that any kind of account can use: patients may turn it on, clinicians
+must (diary.clinic). Each kind keeps its authenticators and codes in its own tables (``Holder``:
+``PATIENTS``, ``CLINICIANS``), so an account id of one kind never reaches the other's. The secret is made here, shown once as a QR code while the patient sets
 the app up, and guards the login only after a code from the app was typed back. Codes follow
 RFC 6238 (30-second steps, six digits); one step of clock drift either way is accepted, and
 each step's code at most once: the last accepted step is stored and only a later one passes.
@@ -15,6 +16,7 @@ Between the password and the code, the login waits in the session (``await_code`
 the account's session secret and for at most ``LOGIN_STEP_MINUTES``.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 from hmac import compare_digest
 
@@ -24,7 +26,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from diary import days
-from diary.models import Patient, RecoveryCode, SecondFactor, utcnow
+from diary.models import (
+    ClinicianRecoveryCode, ClinicianSecondFactor, RecoveryCode, SecondFactor, Patient, utcnow,
+)
 from diary.registration import hash_code, new_code
 
 ISSUER = "Pain diary"  # the name the authenticator app lists the account under
@@ -35,24 +39,44 @@ LOGIN_STEP_MINUTES = 5
 PENDING_LOGIN = "second_factor_login"  # session key of a login waiting for its code
 
 
-def factor_of(database: Session, patient_id: int) -> SecondFactor | None:
+@dataclass(frozen=True)
+class Holder:
+    """A kind of account: the tables of its authenticators and recovery codes, and their column
+    naming the account."""
+
+    factor: type
+    recovery_code: type
+    account: str
+
+    def factor_account(self):
+        return getattr(self.factor, self.account)
+
+    def code_account(self):
+        return getattr(self.recovery_code, self.account)
+
+
+PATIENTS = Holder(SecondFactor, RecoveryCode, "patient_id")
+CLINICIANS = Holder(ClinicianSecondFactor, ClinicianRecoveryCode, "clinician_id")
+
+
+def factor_of(database: Session, account_id: int, holder: Holder = PATIENTS):
     """The account's authenticator, confirmed or still being set up, or None."""
-    return database.get(SecondFactor, patient_id)
+    return database.get(holder.factor, account_id)
 
 
-def is_on(database: Session, patient_id: int) -> bool:
-    factor = factor_of(database, patient_id)
+def is_on(database: Session, account_id: int, holder: Holder = PATIENTS) -> bool:
+    factor = factor_of(database, account_id, holder)
     return factor is not None and factor.confirmed_at is not None
 
 
-def start_setup(database: Session, patient_id: int) -> SecondFactor:
+def start_setup(database: Session, account_id: int, holder: Holder = PATIENTS):
     """A fresh secret for an account without a confirmed authenticator (a second start replaces
     the first: a QR code that was never confirmed is worth nothing)."""
-    factor = factor_of(database, patient_id)
+    factor = factor_of(database, account_id, holder)
     if factor is not None and factor.confirmed_at is not None:
         return factor
     if factor is None:
-        factor = SecondFactor(patient_id=patient_id, secret=pyotp.random_base32())
+        factor = holder.factor(**{holder.account: account_id}, secret=pyotp.random_base32())
     else:
         factor.secret, factor.created_at, factor.last_used_step = pyotp.random_base32(), utcnow(), None
     database.add(factor)
@@ -60,7 +84,7 @@ def start_setup(database: Session, patient_id: int) -> SecondFactor:
     return factor
 
 
-def setup_uri(factor: SecondFactor, email: str) -> str:
+def setup_uri(factor, email: str) -> str:
     """The otpauth:// address the QR code holds."""
     return pyotp.TOTP(factor.secret, interval=STEP_SECONDS).provisioning_uri(name=email, issuer_name=ISSUER)
 
@@ -83,75 +107,82 @@ def matching_step(secret: str, code: str) -> int | None:
     return None
 
 
-def use_code(database: Session, factor: SecondFactor, code: str) -> bool:
+def use_code(database: Session, factor, code: str, holder: Holder = PATIENTS) -> bool:
     """Accept a code once: only a step later than the last accepted one passes.
 
     The condition sits in the UPDATE, so two requests racing with one code cannot both win."""
     step = matching_step(factor.secret, code)
     if step is None:
         return False
+    model = holder.factor
     result = database.exec(
-        update(SecondFactor)
-        .where(SecondFactor.patient_id == factor.patient_id,
-               SecondFactor.last_used_step.is_(None) | (SecondFactor.last_used_step < step))
+        update(model)
+        .where(holder.factor_account() == getattr(factor, holder.account),
+               model.last_used_step.is_(None) | (model.last_used_step < step))
         .values(last_used_step=step))
     database.commit()
     database.expire_all()
     return result.rowcount == 1
 
 
-def confirm_setup(database: Session, patient_id: int, code: str) -> list[str] | None:
+def confirm_setup(database: Session, account_id: int, code: str,
+                  holder: Holder = PATIENTS) -> list[str] | None:
     """Turn the authenticator on if ``code`` is right; its new recovery codes, else None."""
-    factor = factor_of(database, patient_id)
-    if factor is None or factor.confirmed_at is not None or not use_code(database, factor, code):
+    factor = factor_of(database, account_id, holder)
+    if factor is None or factor.confirmed_at is not None or not use_code(database, factor, code, holder):
         return None
-    factor = factor_of(database, patient_id)
+    factor = factor_of(database, account_id, holder)
     factor.confirmed_at = utcnow()
     database.add(factor)
-    return new_recovery_codes(database, patient_id)  # commits both
+    return new_recovery_codes(database, account_id, holder)  # commits both
 
 
-def new_recovery_codes(database: Session, patient_id: int) -> list[str]:
+def new_recovery_codes(database: Session, account_id: int, holder: Holder = PATIENTS) -> list[str]:
     """Replace the account's recovery codes; the codes themselves, to show once."""
     codes = [new_code() for _ in range(RECOVERY_CODE_COUNT)]
-    database.exec(delete(RecoveryCode).where(RecoveryCode.patient_id == patient_id))
-    database.add_all(RecoveryCode(patient_id=patient_id, code_hash=hash_code(code))
+    database.exec(delete(holder.recovery_code).where(holder.code_account() == account_id))
+    database.add_all(holder.recovery_code(**{holder.account: account_id}, code_hash=hash_code(code))
                      for code in codes)
     database.commit()
     return codes
 
 
-def unused_recovery_codes(database: Session, patient_id: int) -> int:
-    return len(database.exec(select(RecoveryCode.id).where(
-        RecoveryCode.patient_id == patient_id, RecoveryCode.used_at.is_(None))).all())
+def unused_recovery_codes(database: Session, account_id: int, holder: Holder = PATIENTS) -> int:
+    model = holder.recovery_code
+    return len(database.exec(select(model.id).where(
+        holder.code_account() == account_id, model.used_at.is_(None))).all())
 
 
-def use_recovery_code(database: Session, patient_id: int, typed: str) -> bool:
+def use_recovery_code(database: Session, account_id: int, typed: str, holder: Holder = PATIENTS) -> bool:
     """Accept an unused recovery code once (the UPDATE's condition settles a race)."""
+    model = holder.recovery_code
     result = database.exec(
-        update(RecoveryCode)
-        .where(RecoveryCode.patient_id == patient_id, RecoveryCode.code_hash == hash_code(typed),
-               RecoveryCode.used_at.is_(None))
+        update(model)
+        .where(holder.code_account() == account_id, model.code_hash == hash_code(typed),
+               model.used_at.is_(None))
         .values(used_at=utcnow()))
     database.commit()
     return result.rowcount == 1
 
 
-def use_code_or_recovery_code(database: Session, patient_id: int, typed: str) -> str | None:
+def use_code_or_recovery_code(database: Session, account_id: int, typed: str,
+                              holder: Holder = PATIENTS) -> str | None:
     """"code" or "recovery code" for whichever was accepted, or None."""
-    factor = factor_of(database, patient_id)
+    factor = factor_of(database, account_id, holder)
     if factor is None or factor.confirmed_at is None:
         return None
     digits = "".join(typed.split())
     if len(digits) == 6 and digits.isdigit():  # recovery codes are 12 characters
-        return "code" if use_code(database, factor, typed) else None
-    return "recovery code" if use_recovery_code(database, patient_id, typed) else None
+        return "code" if use_code(database, factor, typed, holder) else None
+    return "recovery code" if use_recovery_code(database, account_id, typed, holder) else None
 
 
-def turn_off(database: Session, patient_id: int) -> None:
-    database.exec(delete(RecoveryCode).where(RecoveryCode.patient_id == patient_id))
-    database.exec(delete(SecondFactor).where(SecondFactor.patient_id == patient_id))
+def turn_off(database: Session, account_id: int, holder: Holder = PATIENTS) -> bool:
+    """Remove the account's authenticator and recovery codes; whether it had one."""
+    database.exec(delete(holder.recovery_code).where(holder.code_account() == account_id))
+    removed = database.exec(delete(holder.factor).where(holder.factor_account() == account_id))
     database.commit()
+    return removed.rowcount == 1
 
 
 # --- The login between password and code --------------------------------------------------------
