@@ -103,3 +103,56 @@ def test_a_clinician_sets_up_two_step_login_and_a_patient_connects_sees_the_visi
     response = clinic.goto(patient_url)
     assert response.status == 404
     assert "Pia" not in clinic.content()
+
+
+def test_the_clinicians_page_of_a_patient_is_the_report_with_its_charts(
+        contexts, live_server, clinic_patient, database):
+    """Six months around two series: the same report and charts as the share link, drawn under
+    the strict CSP, at 360 px and on a desktop; the notes only once the patient includes them."""
+    from tests.browser.test_chart_legibility import drawn_charts
+
+    email = f"dr.ray.{os.getpid()}@clinic.example.com"
+    create_clinician(live_server, email, "Dr Ray")
+    clinic = contexts.open(VIEWPORTS["phone-360"]).new_page()
+    clinic.goto("/clinic/login")
+    clinic.fill("#email", email)
+    clinic.fill("#password", PASSWORD)
+    with clinic.expect_navigation():
+        tap(clinic, "button.button-primary")
+    with clinic.expect_navigation():
+        tap(clinic, "button.button-primary")
+    secret = "".join(clinic.inner_text("#setup-key").split())
+    clinic.fill("#code", pyotp.TOTP(secret).now())
+    with clinic.expect_navigation():
+        tap(clinic, "button.button-primary")
+    clinic.goto("/clinic/")
+    with clinic.expect_navigation():
+        tap(clinic, "form[action='/clinic/codes'] button")
+    code = clinic.inner_text("#connection-code").strip()
+
+    patient = contexts.open(VIEWPORTS["desktop"], storage_state=clinic_patient.storage_state).new_page()
+    patient.goto("/clinicians")
+    patient.fill("#code", code)
+    with patient.expect_navigation():
+        patient.click("form[action='/clinicians'] button.button-primary")
+
+    clinic.goto("/clinic/")
+    with clinic.expect_navigation():
+        tap(clinic, ".patient-list a")
+    shared = contexts.open(VIEWPORTS["phone-360"]).new_page()
+    shared.goto(clinic_patient.share_path)
+    # The same report as the share link: the same first screen, word for word.
+    assert clinic.inner_text(".report-top") == shared.inner_text(".report-top")
+    assert len(drawn_charts(clinic)) >= 2
+    assert check_page(clinic, "clinic-patient-charts-phone-360") == []
+    clinic.set_viewport_size({"width": 1280, "height": 800})
+    clinic.reload()
+    drawn_charts(clinic)
+    assert check_page(clinic, "clinic-patient-charts-desktop") == []
+    with Session(database.engine) as session:
+        patient_id = database.patient(clinic_patient.patient.email).id
+        connection = session.exec(select(ClinicianConnection).where(
+            ClinicianConnection.patient_id == patient_id,
+            ClinicianConnection.disconnected_at.is_(None))).one()
+        assert len(session.exec(select(ClinicianVisit).where(
+            ClinicianVisit.connection_id == connection.id)).all()) == 2
