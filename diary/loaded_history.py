@@ -38,15 +38,18 @@ from diary.trends.history import (
 SCORES = ("pain_worst", "interference_enjoyment", "interference_activity", "mood", "sleep_quality")
 
 
-def load_history(patient: Patient) -> History:
+def load_history(patient: Patient, since: date | None = None) -> History:
+    """The patient's history; with ``since``, only the diary days and medication days from that
+    day on (every series and infusion still): enough for the windows that lie after it."""
     # Columns, not ORM objects: a three-year history is thousands of rows, read on every chart.
     session = get_session()
+    from_since = (Entry.day >= since,) if since else ()
     side_effects: dict[int, dict[str, int]] = defaultdict(dict)
     details: dict[int, dict[str, str]] = defaultdict(dict)
     for entry_id, symptom, severity, detail in session.execute(
             select(EntrySideEffect.entry_id, EntrySideEffect.symptom, EntrySideEffect.severity,
                    EntrySideEffect.detail)
-            .join(Entry).where(Entry.patient_id == patient.id)):
+            .join(Entry).where(Entry.patient_id == patient.id, *from_since)):
         side_effects[entry_id][symptom] = severity
         if detail:
             details[entry_id][symptom] = detail
@@ -57,7 +60,7 @@ def load_history(patient: Patient) -> History:
         for row in session.execute(
             select(Entry.id, Entry.day, Entry.pain_avg, Entry.notes,
                    *(getattr(Entry, name) for name in SCORES))
-            .where(Entry.patient_id == patient.id).order_by(Entry.day))}
+            .where(Entry.patient_id == patient.id, *from_since).order_by(Entry.day))}
 
     infusion_effects: dict[int, list[SideEffectRecord]] = defaultdict(list)
     for row in session.execute(
@@ -88,7 +91,7 @@ def load_history(patient: Patient) -> History:
     # Ordered by first infusion; a series without infusions comes last, in the order it was added.
     series.sort(key=lambda record: (record.first_day is None, record.first_day or date.min, record.id))
 
-    mme, medications = load_medications(patient.id)
+    mme, medications = load_medications(patient.id, since, patient_today(patient))
     return History(
         today=patient_today(patient), entries=entries, series=tuple(series),
         before_days=patient.trends_before_days, after_days=patient.trends_after_days,
@@ -100,10 +103,15 @@ def load_history(patient: Patient) -> History:
                                     .order_by(TherapyEvent.day, TherapyEvent.id))))
 
 
-def load_medications(patient_id: int) -> tuple[dict, tuple[MedicationRecord, ...]]:
+def load_medications(patient_id: int, since: date | None = None, today: date | None = None,
+                     ) -> tuple[dict, tuple[MedicationRecord, ...]]:
     """MME/day for every recorded day (Decimal, or None where no total exists) and each medicine
-    with its amounts by day: the medications page's own query of the doses, and the medicines."""
-    recorded = doses_by_day(patient_id)
+    with its amounts by day: the medications page's own query of the doses, and the medicines.
+    With ``since``, only the days from it to ``today``."""
+    days = None
+    if since is not None:
+        days = [date.fromordinal(n) for n in range(since.toordinal(), today.toordinal() + 1)]
+    recorded = doses_by_day(patient_id, days)
     taken: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     for day, doses in recorded.items():
         for dose in doses:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Row, bindparam, delete, func, insert, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from diary.db import get_session
 from diary.entries.forms import EntryInput
@@ -212,3 +212,13 @@ def diary_beginnings(patient_id: int) -> tuple[datetime, date | None, date | Non
     first_infusion = session.exec(select(func.min(Infusion.day)).join(InfusionSeries)
                                   .where(InfusionSeries.patient_id == patient_id)).one()
     return made_at, first_logged, first_infusion
+
+
+
+def first_infusion_of_series_since(patient_id: int, day: date) -> date | None:
+    """The first infusion day of the series that have an infusion on ``day`` or later (None when
+    none has): where the before windows of the series still open begin."""
+    recent = (select(Infusion.series_id).join(InfusionSeries)
+              .where(InfusionSeries.patient_id == patient_id, Infusion.day >= day))
+    return get_session().exec(select(func.min(Infusion.day))
+                              .where(col(Infusion.series_id).in_(recent))).one()

@@ -14,16 +14,17 @@ from diary.entries.calendar import (
 from diary.entries.forms import ERROR_LINK_IDS, SCALES, EntryInput, entry_values, read_entry
 from diary.entries.queries import (
     HISTORY_PAGE, DayAlreadyLogged, add_entry, change_entry, day_with_side_effects, delete_entry,
-    diary_beginnings, entry_on, history_page, infusion_days, logged_days, pain_between,
-    side_effects_of,
+    diary_beginnings, entry_on, first_infusion_of_series_since, history_page, infusion_days,
+    logged_days, pain_between, side_effects_of,
 )
 from diary.forms import FormReader
-from diary.loaded_history import analysed_history
+from diary.loaded_history import load_history
 from diary.models import Entry
 from diary.questionnaires.views import questionnaires_due
 from diary.side_effects import SIDE_EFFECTS
 from diary.treatments.queries import infusions_awaiting_later_pain
 from diary.treatments.usual_doses import medications_today
+from diary.trends.analysis import analyse
 from diary.trends.display import day_text
 from diary.trends.still_needed import still_needed_in
 
@@ -45,6 +46,20 @@ def saved(entry_input: EntryInput, entry_id: int):
     return redirect(url_for("entries.history", _anchor=f"entry-{entry_id}"))
 
 
+def still_needed_today(today: date):
+    """What the open before/after windows still need. A window is open only within the after
+    days of a series' last infusion (infusions are never in the future), so only the series with
+    an infusion since then count, and only the diary from their before windows on is loaded:
+    "Log today" follows every save, and a whole three-year history costs ~170 ms to load and
+    analyse again (tests/benchmark/today_after_save.py)."""
+    patient = current_user._get_current_object()
+    first = first_infusion_of_series_since(patient.id, today - timedelta(days=patient.trends_after_days))
+    if first is None:
+        return ()
+    history = load_history(patient, since=first - timedelta(days=patient.trends_before_days))
+    return still_needed_in(history, analyse(history))
+
+
 @bp.route("/")
 def index():
     if current_user.is_authenticated:
@@ -62,7 +77,7 @@ def today():
     return render_template("entries/today.html", **form_context(
         entry=entry, values=values, errors={}, yesterday=day - timedelta(days=1),
         awaiting_later_pain=awaiting, questionnaires_due=questionnaires_due(),
-        still_needed=still_needed_in(*analysed_history(current_user._get_current_object())),
+        still_needed=still_needed_today(day),
         medications_today=medications_today(current_user.id, day)))
 
 

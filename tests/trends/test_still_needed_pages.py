@@ -72,3 +72,27 @@ def test_adding_the_detail_form_to_two_logged_days_completes_it_and_the_words_go
     assert page.select(".still-needed") == []
     statuses = [node.get_text(" ", strip=True) for node in page.select(".measure .no-number")]
     assert statuses == ["not enough data (0 of 14 days logged)"] * 2 + ["no comparison"]  # MME only
+
+
+def test_log_today_reads_only_the_open_series_days_and_says_what_the_whole_analysis_says(
+        as_alice, clock, db):
+    # An earlier series whose after window ended long ago, then the mostly-quick one: Log today
+    # loads the diary from the open series' before window on, and must agree with /trends/.
+    clock.set("2026-11-24T20:00", "Europe/London")
+    earlier = add_series(as_alice, name="Summer")
+    add_infusion(as_alice, earlier, "2026-07-01")
+    for n in range(1, 15):
+        log(as_alice, date(2026, 7, 1) + timedelta(days=n), detail=n % 2 == 0)
+    series_id = add_series(as_alice, name="Autumn")
+    add_infusion(as_alice, series_id, INFUSION_DAY.isoformat())
+    for n in range(1, 15):
+        log(as_alice, INFUSION_DAY - timedelta(days=n), detail=True)
+    for n in (1, 2, 3, 4, 5):
+        log(as_alice, after_day(n), pain="4", detail=n <= 2)
+    today_words = [node.get_text(" ", strip=True).removesuffix(" See the before and after")
+                   for node in parse(as_alice.get("/today")).select(".still-needed")]
+    trends_words = [node.get_text(" ", strip=True)
+                    for node in parse(as_alice.get("/trends/")).select(".still-needed")]
+    assert today_words == trends_words == [
+        "Log 2 more days by 26 November, with the detail form on at least 5 (days you already "
+        "logged count too), to see the Autumn series' result."]
