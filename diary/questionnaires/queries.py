@@ -6,7 +6,7 @@ and the "at most once a day" rule are looked after in one place.
 
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -17,6 +17,11 @@ from diary.questionnaires.scoring import Answered
 from diary.versions import bump_data_version
 
 ITEM_COLUMNS = tuple(f"item_{n}" for n in range(1, 10))
+# Built once: "Log today" asks both on every visit.
+LAST_ANSWERED = (select(QuestionnaireAnswer.kind, func.max(QuestionnaireAnswer.day))
+                 .where(QuestionnaireAnswer.patient_id == bindparam("patient_id"))
+                 .group_by(QuestionnaireAnswer.kind))
+INTERVAL = select(Patient.questionnaire_interval_days).where(Patient.id == bindparam("patient_id"))
 
 
 class AlreadyAnswered(Exception):
@@ -64,10 +69,7 @@ def add_answer(patient_id: int, kind: str, day: date, answers: tuple[int | None,
 
 def last_answered(patient_id: int) -> dict[str, date | None]:
     """The latest day each questionnaire was answered (complete or not), None for never."""
-    found = dict(get_session().execute(
-        select(QuestionnaireAnswer.kind, func.max(QuestionnaireAnswer.day))
-        .where(QuestionnaireAnswer.patient_id == patient_id)
-        .group_by(QuestionnaireAnswer.kind)).all())
+    found = dict(get_session().connection().execute(LAST_ANSWERED, {"patient_id": patient_id}).all())
     return {kind: found.get(kind) for kind in KINDS}
 
 
@@ -80,8 +82,7 @@ def all_answered(patient_id: int) -> list[Answered]:
 
 
 def interval_of(patient_id: int) -> int | None:
-    return get_session().exec(select(Patient.questionnaire_interval_days)
-                              .where(Patient.id == patient_id)).one()
+    return get_session().connection().execute(INTERVAL, {"patient_id": patient_id}).scalar_one()
 
 
 def set_interval(patient_id: int, interval_days: int | None) -> None:

@@ -191,11 +191,14 @@ def infusions_awaiting_later_pain(patient_id: int, now: datetime) -> list[Row]:
 # Medications
 
 
+MEDICATIONS = (select(Medication).where(Medication.patient_id == bindparam("patient_id"))
+               .order_by(Medication.name, Medication.id))
+ACTIVE_MEDICATIONS = MEDICATIONS.where(Medication.active == True)  # noqa: E712 (SQL, not Python)
+
+
 def medications(patient_id: int, *, active_only: bool = True) -> list[Medication]:
-    query = select(Medication).where(Medication.patient_id == patient_id)
-    if active_only:
-        query = query.where(Medication.active == True)  # noqa: E712 (SQL, not Python)
-    return list(get_session().exec(query.order_by(Medication.name, Medication.id)))
+    query = ACTIVE_MEDICATIONS if active_only else MEDICATIONS
+    return list(get_session().exec(query, params={"patient_id": patient_id}))
 
 
 def save_medication(patient_id: int, medication_input: MedicationInput,
@@ -223,6 +226,18 @@ def medication_day(patient_id: int, day: date) -> MedicationDay | None:
                                                           MedicationDay.day == day)).first()
 
 
+# Built once: "Log today" reads its day's doses on every visit, and a statement built per call
+# costs more than the query.
+RECORDED_DAYS = select(MedicationDay.day).where(MedicationDay.patient_id == bindparam("patient_id"))
+RECORDED_DOSES = (select(MedicationDay.day, Medication.id, Medication.drug, Medication.unit,
+                         Medication.name, MedicationDose.amount)
+                  .join_from(MedicationDose, MedicationDay).join(Medication)
+                  .where(MedicationDay.patient_id == bindparam("patient_id"))
+                  .order_by(Medication.name, Medication.id))
+ON_DAYS = col(MedicationDay.day).in_(bindparam("days", expanding=True))
+RECORDED_DAYS_ON, RECORDED_DOSES_ON = RECORDED_DAYS.where(ON_DAYS), RECORDED_DOSES.where(ON_DAYS)
+
+
 def doses_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, list[Dose]]:
     """Every recorded day (or only ``days``) with its doses, by medicine name: two queries, plain
     columns (three years of daily doses are read for every chart).
@@ -230,17 +245,13 @@ def doses_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, 
     A recorded day with no doses is a "No medications today" day and maps to an empty list.
     """
     connection = get_session().connection()
-    days_query = select(MedicationDay.day).where(MedicationDay.patient_id == patient_id)
-    doses_query = (select(MedicationDay.day, Medication.id, Medication.drug, Medication.unit,
-                          Medication.name, MedicationDose.amount)
-                   .join_from(MedicationDose, MedicationDay).join(Medication)
-                   .where(MedicationDay.patient_id == patient_id)
-                   .order_by(Medication.name, Medication.id))
-    if days is not None:
-        days_query = days_query.where(col(MedicationDay.day).in_(days))
-        doses_query = doses_query.where(col(MedicationDay.day).in_(days))
-    recorded: dict[date, list[Dose]] = {row.day: [] for row in connection.execute(days_query)}
-    for row in connection.execute(doses_query):
+    if days is None:
+        days_query, doses_query, values = RECORDED_DAYS, RECORDED_DOSES, {"patient_id": patient_id}
+    else:
+        days_query, doses_query = RECORDED_DAYS_ON, RECORDED_DOSES_ON
+        values = {"patient_id": patient_id, "days": list(days)}
+    recorded: dict[date, list[Dose]] = {row.day: [] for row in connection.execute(days_query, values)}
+    for row in connection.execute(doses_query, values):
         recorded[row.day].append(Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name,
                                       medication_id=row.id))
     return recorded
