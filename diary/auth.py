@@ -53,6 +53,7 @@ class SignedInPatient:
     trends_before_days: int
     trends_after_days: int
     data_version: int
+    questionnaire_interval_days: int | None  # None: the questionnaires are not offered
 
     is_active = is_authenticated = True
     is_anonymous = False

@@ -1,26 +1,29 @@
 """Markup that reads only a few fixed inputs, rendered once per app and remembered.
 
-The forms' radio groups (0-10 scales, side-effect severities): the entry form shows about 130 radio inputs; rendering them through the macros on every request
-was most of the quick-log page's time. A group's markup depends only on its fixed wording, the
+The forms' radio groups (0-10 scales, side-effect severities): the entry form shows about 130
+radio inputs; rendering them through the macros on every request was most of the quick-log
+page's time. A group's markup depends only on its fixed wording, the
 current answer and its error message, so the result of the macro in ``_forms.html`` (still the
 one source of the markup) is kept per app, keyed by exactly those inputs. Answers that match no
 button are all alike to the macro, so they share one key: the memo stays small however odd the
 input, and it holds nothing that is not in the public wording of the form.
 
-The main navigation (``_nav.html``): its links are fixed and the current endpoint says which one
-is marked, so the script root and the endpoint are its key.
+Markup is remembered only where that pays more than 10 % on a row of the benchmark. The radio
+groups halve "Log today" (12,571 Python calls a request without them, 6,442 with; counted by
+tests/benchmark/calls.py, which the machine's load does not move). The main navigation was
+remembered too, but that saved 7 % at most (the before/after page's 3,840 calls, 3,601 with it;
+4 % of "Log today"), so base.html renders it on every page.
 """
 
 from functools import lru_cache
 
-from flask import Flask, request
+from flask import Flask
 from markupsafe import Markup
 
 SCALE_ANSWERS = frozenset(str(number) for number in range(11)) | {""}
 SEVERITY_ANSWERS = frozenset(("none", "mild", "moderate", "severe"))
 NO_BUTTON = "?"  # stands for any answer that checks no button
 MEMO_SIZE = 1024  # groups x answers x messages is a few hundred; this bounds it anyway
-NAV_MEMO_SIZE = 256
 
 
 def remembered(app: Flask, render, size: int):
@@ -61,21 +64,7 @@ class RadioGroups:
         return forms.scale(name, *wording, values, errors, required=required)
 
 
-class SiteNav:
-    """The main navigation, rendered once per script root and current endpoint."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.rendered = remembered(app, self.render, NAV_MEMO_SIZE)
-
-    def render(self, script_root: str, endpoint: str | None) -> Markup:
-        return self.app.jinja_env.get_template("_nav.html").module.nav(endpoint)
-
-    def __call__(self) -> Markup:
-        return self.rendered(request.script_root, request.endpoint)
-
-
 def callables(app: Flask) -> dict:
     """This app's remembered markup, by the name templates call it (diary.templating registers it)."""
     groups = RadioGroups(app)
-    return {"site_nav": SiteNav(app), "scale_group": groups.scale, "severity_group": groups.severity}
+    return {"scale_group": groups.scale, "severity_group": groups.severity}

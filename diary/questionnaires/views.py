@@ -25,7 +25,7 @@ OFF = "off"
 def due_today() -> list[str]:
     """The questionnaires to offer the logged-in patient today."""
     return due(queries.last_answered(current_user.id), patient_today(current_user),
-               queries.interval_of(current_user.id))
+               current_user.questionnaire_interval_days)
 
 
 def questionnaires_due() -> list:
