@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from diary.days import today_in
+from diary.days import patient_today
 from diary.models import (
     Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
     Patient, PatientSummary, QuestionnaireAnswer, utcnow,
@@ -80,7 +80,7 @@ def summary_history(session: Session, patient_id: int) -> tuple[History, int] | 
     patient = connection.execute(READ_PATIENT, mine).first()
     if patient is None:
         return None  # deleted in this transaction
-    today = today_in(patient.time_zone)
+    today = patient_today(patient)
     effects = defaultdict(list)
     for row in connection.execute(READ_SIDE_EFFECTS, mine):
         effects[row.infusion_id].append(SideEffectRecord(row.phase, row.symptom, row.severity))
