@@ -8,6 +8,7 @@ changes nothing of theirs.
 
 - accounts: clinician accounts and their sessions (apart from the patients')
 - queries: codes, connections, visits, ``connected_patients``
+- dashboard: every connected patient in one list, from their stored summaries (diary.summaries)
 - views, sign_in: the clinician's pages (blueprint ``clinic``, /clinic)
 - commands: ``admin create-clinician``, ``list-clinicians``, ``remove-second-factor``
 

@@ -118,16 +118,27 @@ class ConnectedPatient:
     include_notes: bool
 
 
+def connected_now(clinician_id: int) -> tuple:
+    """What makes a connection open now: the one definition of "connected" for every list."""
+    return (ClinicianConnection.clinician_id == clinician_id,
+            ClinicianConnection.disconnected_at.is_(None))
+
+
 def connected_patients(database: Session, clinician_id: int) -> list[ConnectedPatient]:
     """The patients connected to the clinician now, by name: one query."""
     rows = database.exec(
         select(Patient.id, Patient.display_name, ClinicianConnection.connected_at,
                ClinicianConnection.include_notes)
         .join(ClinicianConnection, ClinicianConnection.patient_id == Patient.id)
-        .where(ClinicianConnection.clinician_id == clinician_id,
-               ClinicianConnection.disconnected_at.is_(None))
+        .where(*connected_now(clinician_id))
         .order_by(Patient.display_name, Patient.id))
     return [ConnectedPatient(*row) for row in rows]
+
+
+def connected_ids(clinician_id: int):
+    """The ids of the patients connected to the clinician now, as a subquery: the dashboard
+    (diary.clinic.dashboard) reads their summaries with it, in the same query."""
+    return select(ClinicianConnection.patient_id).where(*connected_now(clinician_id))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,13 @@
-"""The clinician's pages: the list of connected patients, connection codes, and a patient's
+"""The clinician's pages: the dashboard of connected patients, connection codes, and a patient's
 report (the share view's report and charts, read-only, each opening written to the patient's
 access log). The sign-in pages are in diary.clinic.sign_in, on the same blueprint."""
 
-from flask import Blueprint, abort, make_response, redirect, render_template, session, url_for
+from flask import (
+    Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for,
+)
+from markupsafe import Markup
 
-from diary.clinic import queries
+from diary.clinic import dashboard, queries
 from diary.clinic.accounts import clinician_required, current_clinician
 from diary.db import get_session
 from diary.models import Patient
@@ -18,14 +21,34 @@ NEW_CODE_KEY = "new_connection_code"  # the code waits in the session until it i
 @bp.route("/")
 @clinician_required
 def home():
+    """Every connected patient in one list (diary.clinic.dashboard), then connection codes."""
     database, clinician = get_session(), current_clinician()
+    kept_lines, kept_rows = dashboard.kept_for(current_app)
+    patients = dashboard.connected_lines(database, queries.connected_ids(clinician.id), kept_lines)
+    board = dashboard.build(patients, request.args.get("sort", ""), request.args.get("order", ""),
+                            request.args.get("flag", ""))
+    values = dashboard.template_values(board)
+
+    def row(patient) -> Markup:
+        return Markup(render_template("clinic/_patient_row.html", patient=patient,
+                                      patient_url=patient_url, **values))
+
+    def link(**changed) -> str:
+        """This page with the sort, order and flag of this request, but ``changed``."""
+        wanted = {"sort": board.sort, "order": board.order, "flag": board.flag, **changed}
+        return url_for("clinic.home", **{name: value for name, value in wanted.items() if value})
+
     response = make_response(render_template(
-        "clinic/home.html", clinician=clinician,
-        patients=queries.connected_patients(database, clinician.id),
+        "clinic/home.html", clinician=clinician, link=link,
+        rows=dashboard.patient_rows(board.patients, kept_rows, row, (request.script_root,)),
         open_codes=len(queries.open_codes(database, clinician.id)),
-        new_code=session.pop(NEW_CODE_KEY, None), code_days=queries.CODE_DAYS))
+        new_code=session.pop(NEW_CODE_KEY, None), code_days=queries.CODE_DAYS, **values))
     response.headers["Cache-Control"] = "no-store"  # a new code is shown once, never from a cache
     return response
+
+
+def patient_url(patient_id: int) -> str:
+    return url_for("clinic.patient", patient_id=patient_id)
 
 
 @bp.route("/codes", methods=("POST",))
