@@ -8,8 +8,9 @@ whose summary failed) is recomputed here, at most REFRESH_ON_READ per request; a
 show their older summary marked as such, or "not computed yet".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,15 +32,17 @@ class PatientLine:
     line: Line | None  # None: no summary computed yet
     outdated: bool = False  # an older summary, shown until it is recomputed
     key: tuple = ()  # what it was read from: (patient id, name, summary version, rules, today)
+    flag_keys: frozenset[str] = field(init=False)
 
-    @property
-    def flag_keys(self) -> frozenset[str]:
-        return self.line.flag_keys if self.line is not None else frozenset()
+    def __post_init__(self):
+        # Read by every sort and filter: worked out once.
+        object.__setattr__(self, "flag_keys", self.line.flag_keys if self.line else frozenset())
 
 
 def _urgency(line: Line) -> tuple:
-    order = [key for key, _ in FLAGS]
-    return tuple(key not in line.flag_keys for key in order)
+    """Most urgent first: a patient with the first flag of FLAGS before any without it, and so on."""
+    keys = line.flag_keys
+    return tuple(key not in keys for key, _ in FLAGS)
 
 
 # key -> (column heading, what to sort by, the natural first direction)
@@ -84,35 +87,67 @@ def sorted_lines(patients: list[PatientLine], sort: str, order: str) -> list[Pat
         without, key=lambda patient: (patient.name.casefold(), patient.patient_id))
 
 
+@dataclass(frozen=True)
+class Connected:
+    """The connected patients as one query found them, each with what their line is read from."""
+
+    rows: list["Row"]
+    keys: dict[int, tuple]  # patient id -> (id, name, summary version, rules, their today)
+    fresh: dict[int, Facts]  # summaries recomputed by this request
+    stale: set[int]  # outdated summaries not recomputed yet
+
+    @property
+    def signature(self) -> tuple:
+        """Everything the dashboard shows of these patients depends on."""
+        return tuple(sorted(self.keys.values()))
+
+
 # Connected patients and their summaries, without the facts: those are read only for patients
 # this process has not read at this summary version and day yet.
-def connected_lines(session: Session, patient_ids, kept: Recent) -> list[PatientLine]:
-    """Each patient of ``patient_ids`` (ids, or a select of them) with their summary read on
-    their own today. ``kept``: lines this process read before, by patient."""
-    rows = session.execute(
+def connected(session: Session, patient_ids) -> Connected:
+    """The patients of ``patient_ids`` (ids, or a select of them), their summaries' versions,
+    and their today; outdated summaries recomputed, up to REFRESH_ON_READ."""
+    # Core rows unpacked into plain tuples: named access on 500 rows cost more than the query.
+    rows = [Row(*row) for row in session.connection().execute(
         select(Patient.id, Patient.display_name, Patient.time_zone, Patient.data_version,
-               SUMMARY.c.data_version.label("summary_version"), SUMMARY.c.rules)
+               SUMMARY.c.data_version, SUMMARY.c.rules)
         .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
-        .where(Patient.id.in_(patient_ids))).all()
+        .where(Patient.id.in_(patient_ids)))]
     stale = [row.id for row in rows if not is_current(row.summary_version, row.rules, row.data_version)]
     fresh = refresh_stale(session, stale, REFRESH_ON_READ) if stale else {}
     todays = {zone: today_in(zone) for zone in {row.time_zone for row in rows}}
-    keys = {row.id: (row.id, row.display_name, row.summary_version, row.rules, todays[row.time_zone])
+    # A recomputed summary is of the version read above or a later one (then the next request
+    # sees that version, under another key).
+    keys = {row.id: (row.id, row.display_name, row.data_version, RULES, todays[row.time_zone])
+            if row.id in fresh else
+            (row.id, row.display_name, row.summary_version, row.rules, todays[row.time_zone])
             for row in rows}
-    missing = [row.id for row in rows if row.id not in fresh and not kept.holds(keys[row.id])]
+    return Connected(rows, keys, fresh, set(stale) - set(fresh))
+
+
+class Row(NamedTuple):
+    id: int
+    display_name: str
+    time_zone: str
+    data_version: int
+    summary_version: int | None
+    rules: int | None
+
+
+def connected_lines(session: Session, found: Connected, kept: Recent) -> list[PatientLine]:
+    """Each patient's line on their own today. ``kept``: lines this process read before."""
+    missing = [row.id for row in found.rows if row.id not in found.fresh
+               and not kept.holds(found.keys[row.id])]
     stored = dict(session.execute(select(SUMMARY.c.patient_id, SUMMARY.c.facts)
                                   .where(SUMMARY.c.patient_id.in_(missing))).all()) if missing else {}
     patients = []
-    for row in rows:
-        today = todays[row.time_zone]
-        if row.id in fresh:
-            # Computed at the version read above or a later one (then the next read sees
-            # that version, under another key).
-            patients.append(PatientLine(row.id, row.display_name, read(fresh[row.id], today),
-                                        key=(row.id, row.display_name, row.data_version, RULES, today)))
+    for row in found.rows:
+        key = found.keys[row.id]
+        if row.id in found.fresh:
+            patients.append(PatientLine(row.id, row.display_name, read(found.fresh[row.id], key[-1]), key=key))
             continue
-        patients.append(kept.get(keys[row.id], lambda row=row, today=today: stored_line(
-            row, stored.get(row.id), row.id in stale, today, keys[row.id])))
+        patients.append(kept.get(key, lambda row=row, key=key: stored_line(
+            row, stored.get(row.id), row.id in found.stale, key[-1], key)))
     return patients
 
 
@@ -127,11 +162,16 @@ def stored_line(row, facts_json: str | None, outdated: bool, today: date, key: t
     return PatientLine(row.id, row.display_name, line, outdated and line is not None, key)
 
 
-def build(patients: list[PatientLine], sort: str, order: str, flag: str) -> Dashboard:
-    """The dashboard for a request's ``sort``, ``order`` and ``flag`` (unknown values: the defaults)."""
+def choices(sort: str, order: str, flag: str) -> tuple[str, str, str]:
+    """A request's sort, order and flag; unknown values become the defaults."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     order = order if order in ("asc", "desc") else SORTS[sort][2]
-    flag = flag if flag in FLAG_NAMES else ""
+    return sort, order, flag if flag in FLAG_NAMES else ""
+
+
+def build(patients: list[PatientLine], sort: str, order: str, flag: str) -> Dashboard:
+    """The dashboard for a request's ``sort``, ``order`` and ``flag`` (unknown values: the defaults)."""
+    sort, order, flag = choices(sort, order, flag)
     counts = dict.fromkeys(FLAG_NAMES, 0)
     for patient in patients:
         for key in patient.flag_keys:
@@ -149,7 +189,7 @@ def days_ago_text(last_day: date | None, today: date) -> str:
 
 # Beside each flag's name, never instead of it (screen readers skip them).
 ICONS = {"self_harm": "⚠", "severe_side_effect": "✱", "relief_lost": "↗", "mme_rising": "▲",
-         "pgic_worse": "▼", "not_logging": "⏸"}
+         "pgic_worse": "▼", "not_logging": "✎"}
 COLUMNS = ("name", "flags", "last_day", "logged", "series", "result", "week", "before")
 
 
@@ -167,8 +207,10 @@ def patient_rows(patients: list[PatientLine], kept: Recent, render, context: tup
 
 
 KEPT_PATIENTS = 2000  # lines and rows kept per process: a few hundred bytes to a kilobyte each
+KEPT_PAGES = 32  # whole lists (a clinician's, one sort and filter each), ~400 kB for 500 patients
 
 
-def kept_for(app) -> tuple[Recent, Recent]:
-    """This app's kept lines and rows (per app: ids and versions are per database)."""
-    return app.extensions.setdefault("clinic_dashboard", (Recent(KEPT_PATIENTS), Recent(KEPT_PATIENTS)))
+def kept_for(app) -> tuple[Recent, Recent, Recent]:
+    """This app's kept lines, rows and lists (per app: ids and versions are per database)."""
+    return app.extensions.setdefault("clinic_dashboard", (
+        Recent(KEPT_PATIENTS), Recent(KEPT_PATIENTS), Recent(KEPT_PAGES)))

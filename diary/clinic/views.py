@@ -23,26 +23,36 @@ NEW_CODE_KEY = "new_connection_code"  # the code waits in the session until it i
 def home():
     """Every connected patient in one list (diary.clinic.dashboard), then connection codes."""
     database, clinician = get_session(), current_clinician()
-    kept_lines, kept_rows = dashboard.kept_for(current_app)
-    patients = dashboard.connected_lines(database, queries.connected_ids(clinician.id), kept_lines)
-    board = dashboard.build(patients, request.args.get("sort", ""), request.args.get("order", ""),
-                            request.args.get("flag", ""))
-    values = dashboard.template_values(board)
+    kept_lines, kept_rows, kept_lists = dashboard.kept_for(current_app)
+    found = dashboard.connected(database, queries.connected_ids(clinician.id))
+    sort, order, flag = dashboard.choices(request.args.get("sort", ""), request.args.get("order", ""),
+                                          request.args.get("flag", ""))
 
-    def row(patient) -> Markup:
-        return Markup(render_template("clinic/_patient_row.html", patient=patient,
-                                      patient_url=patient_url, **values))
+    def the_list() -> Markup:
+        board = dashboard.build(dashboard.connected_lines(database, found, kept_lines), sort, order, flag)
+        values = dashboard.template_values(board)
+
+        def row(patient) -> Markup:
+            return Markup(render_template("clinic/_patient_row.html", patient=patient,
+                                          patient_url=patient_url, **values))
+
+        rows = dashboard.patient_rows(board.patients, kept_rows, row, (request.script_root,))
+        return Markup(render_template("clinic/_dashboard.html", link=link, rows=Markup("\n").join(rows),
+                                      **values))
 
     def link(**changed) -> str:
         """This page with the sort, order and flag of this request, but ``changed``."""
-        wanted = {"sort": board.sort, "order": board.order, "flag": board.flag, **changed}
+        wanted = {"sort": sort, "order": order, "flag": flag, **changed}
         return url_for("clinic.home", **{name: value for name, value in wanted.items() if value})
 
+    # The whole list is kept while nothing it shows changed: the same patients, names, summaries
+    # and days, for this sort and filter.
+    choice = (clinician.id, sort, order, flag, request.script_root)
     response = make_response(render_template(
-        "clinic/home.html", clinician=clinician, link=link,
-        rows=dashboard.patient_rows(board.patients, kept_rows, row, (request.script_root,)),
+        "clinic/home.html", clinician=clinician,
+        dashboard=kept_lists.get((choice, found.signature), the_list, slot=choice),
         open_codes=len(queries.open_codes(database, clinician.id)),
-        new_code=session.pop(NEW_CODE_KEY, None), code_days=queries.CODE_DAYS, **values))
+        new_code=session.pop(NEW_CODE_KEY, None), code_days=queries.CODE_DAYS))
     response.headers["Cache-Control"] = "no-store"  # a new code is shown once, never from a cache
     return response
 

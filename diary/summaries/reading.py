@@ -17,6 +17,7 @@ The flags, each in words (never a colour alone):
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import cached_property
 
 from diary.summaries.facts import RECENT_DAYS, Facts, SeriesFacts
 from diary.trends.display import day_span_text, mean_text, percent_text
@@ -105,7 +106,7 @@ class Line:
         series = self.series
         return "" if series is None else f"{series.name}, {day_span_text(series.first_day, series.last_day)}"
 
-    @property
+    @cached_property  # sorting and filtering ask often
     def flag_keys(self) -> frozenset[str]:
         return frozenset(flag.key for flag in self.flags)
 

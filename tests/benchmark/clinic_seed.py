@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from diary.models import (
-    Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
+    ClinicianConnection, ClinicianSecondFactor, Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
     QuestionnaireAnswer, Patient, utcnow,
 )
 from diary.summaries.store import refresh_all
@@ -139,3 +139,22 @@ def add_questionnaires(session: Session, rng: random.Random, plans, today: date)
                              difficulty=1, created_at=now, item_9=item_9,
                              **{f"item_{n}": rng.randint(0, 3) for n in range(1, 9)}))
     session.connection().execute(insert(QuestionnaireAnswer.__table__), rows)
+
+
+def connect_all(engine, patient_ids: list[int], email: str, password: str) -> str:
+    """A clinician with two-step login set up, connected to every one of these patients, as if
+    each had typed their code; returns the authenticator's key."""
+    import pyotp
+
+    from diary.clinic.accounts import create_clinician
+
+    secret = pyotp.random_base32()
+    with Session(engine) as session:
+        clinician = create_clinician(session, email, "Dr Bench", password)
+        session.flush()
+        session.add(ClinicianSecondFactor(clinician_id=clinician.id, secret=secret, confirmed_at=utcnow()))
+        session.connection().execute(insert(ClinicianConnection.__table__), [
+            dict(patient_id=patient_id, clinician_id=clinician.id, include_notes=False,
+                 connected_at=utcnow()) for patient_id in patient_ids])
+        session.commit()
+    return secret

@@ -64,7 +64,7 @@ def test_every_connected_patient_is_listed_with_their_summary(app, clinic, alice
     assert listed["Alice"]["Latest series"] == "no series yet"
     assert listed["Alice"]["Flags"] == "None"
     assert listed["Charlie"]["Last logged"] == "never"
-    assert listed["Charlie"]["Flags"] == "⏸ Not logging : nothing logged yet"
+    assert listed["Charlie"]["Flags"] == "✎ Not logging : nothing logged yet"
     assert "2 connected patients" in response.get_data(as_text=True)
 
 
@@ -91,7 +91,7 @@ def test_filtering_by_a_flag_shows_only_the_flagged_patients(app, clinic):
     response = doctor.client.get("/clinic/?flag=not_logging")
     assert set(rows(response)) == {"Charlie"}
     current = parse(response).select_one(".flag-filter a[aria-current=page]")
-    assert current.get_text(" ", strip=True) == "⏸ Not logging (1)"
+    assert current.get_text(" ", strip=True) == "✎ Not logging (1)"
 
 
 def test_thoughts_of_self_harm_in_the_latest_phq9_are_flagged_in_words(app, clinic, alice):
