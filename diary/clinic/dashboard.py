@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from diary.days import today_in
@@ -96,11 +96,6 @@ class Connected:
     fresh: dict[int, Facts]  # summaries recomputed by this request
     stale: set[int]  # outdated summaries not recomputed yet
 
-    @property
-    def signature(self) -> tuple:
-        """Everything the dashboard shows of these patients depends on."""
-        return tuple(sorted(self.keys.values()))
-
 
 # Connected patients and their summaries, without the facts: those are read only for patients
 # this process has not read at this summary version and day yet.
@@ -112,7 +107,7 @@ def connected(session: Session, patient_ids) -> Connected:
         select(Patient.id, Patient.display_name, Patient.time_zone, Patient.data_version,
                SUMMARY.c.data_version, SUMMARY.c.rules)
         .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
-        .where(Patient.id.in_(patient_ids)))]
+        .where(Patient.id.in_(patient_ids))).all()]
     stale = [row.id for row in rows if not is_current(row.summary_version, row.rules, row.data_version)]
     fresh = refresh_stale(session, stale, REFRESH_ON_READ) if stale else {}
     todays = {zone: today_in(zone) for zone in {row.time_zone for row in rows}}
@@ -123,6 +118,32 @@ def connected(session: Session, patient_ids) -> Connected:
             (row.id, row.display_name, row.summary_version, row.rules, todays[row.time_zone])
             for row in rows}
     return Connected(rows, keys, fresh, set(stale) - set(fresh))
+
+
+def list_signature(session: Session, patient_ids) -> tuple | None:
+    """What the whole list depends on, in two small queries, or None while a summary is outdated
+    (then the list is read in full, which recomputes some). Each connected patient's id, data
+    version, name and time zone, concatenated by the database, and today in each of their time
+    zones: two requests with equal signatures show the same list, so a request that finds its
+    signature kept reads no row of any patient."""
+    connection = session.connection()
+    one = (cast(Patient.id, String) + ":" + cast(Patient.data_version, String) + ":"
+           + Patient.time_zone + ":" + Patient.display_name)
+    stale = or_(SUMMARY.c.data_version.is_(None), SUMMARY.c.data_version != Patient.data_version,
+                SUMMARY.c.rules != RULES)
+    count, outdated, joined = connection.execute(
+        select(func.count(), func.sum(case((stale, 1), else_=0)),
+               func.aggregate_strings(one, UNIT_SEPARATOR))
+        .select_from(Patient).outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
+        .where(Patient.id.in_(patient_ids))).one()
+    if outdated:
+        return None
+    zones = connection.execute(select(Patient.time_zone).distinct()
+                               .where(Patient.id.in_(patient_ids))).scalars().all()
+    return count, joined, tuple(sorted((zone, today_in(zone)) for zone in zones))
+
+
+UNIT_SEPARATOR = "\x1f"  # between patients in a signature; no name or time zone holds it
 
 
 class Row(NamedTuple):

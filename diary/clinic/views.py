@@ -24,11 +24,12 @@ def home():
     """Every connected patient in one list (diary.clinic.dashboard), then connection codes."""
     database, clinician = get_session(), current_clinician()
     kept_lines, kept_rows, kept_lists = dashboard.kept_for(current_app)
-    found = dashboard.connected(database, queries.connected_ids(clinician.id))
+    patient_ids = queries.connected_ids(clinician.id)
     sort, order, flag = dashboard.choices(request.args.get("sort", ""), request.args.get("order", ""),
                                           request.args.get("flag", ""))
 
     def the_list() -> Markup:
+        found = dashboard.connected(database, patient_ids)
         board = dashboard.build(dashboard.connected_lines(database, found, kept_lines), sort, order, flag)
         values = dashboard.template_values(board)
 
@@ -45,12 +46,13 @@ def home():
         wanted = {"sort": sort, "order": order, "flag": flag, **changed}
         return url_for("clinic.home", **{name: value for name, value in wanted.items() if value})
 
-    # The whole list is kept while nothing it shows changed: the same patients, names, summaries
-    # and days, for this sort and filter.
+    # The whole list is kept while nothing it shows changed (the same patients, names, data
+    # versions and days), for this sort and filter.
     choice = (clinician.id, sort, order, flag, request.script_root)
+    signature = dashboard.list_signature(database, patient_ids)
     response = make_response(render_template(
         "clinic/home.html", clinician=clinician,
-        dashboard=kept_lists.get((choice, found.signature), the_list, slot=choice),
+        dashboard=the_list() if signature is None else kept_lists.get((choice, signature), the_list, slot=choice),
         open_codes=len(queries.open_codes(database, clinician.id)),
         new_code=session.pop(NEW_CODE_KEY, None), code_days=queries.CODE_DAYS))
     response.headers["Cache-Control"] = "no-store"  # a new code is shown once, never from a cache

@@ -140,3 +140,20 @@ def test_a_patient_cannot_open_the_dashboard(app, clinic, alice):
     response = alices.get("/clinic/")
     assert response.status_code in (302, 404)
     assert "Charlie" not in response.get_data(as_text=True)
+
+
+def test_a_day_logged_after_the_dashboard_was_read_shows_at_once(app, clinic, charlie):
+    doctor, _, charlies = clinic
+    assert rows(doctor.client.get("/clinic/"))["Charlie"]["Last logged"] == "never"  # kept now
+    log_days(charlies, charlie, (0, 4))
+    listed = rows(doctor.client.get("/clinic/"))
+    assert listed["Charlie"]["Days logged of 14"] == "1 of 14"
+    assert "(today)" in listed["Charlie"]["Last logged"]
+
+
+def test_a_renamed_patient_shows_with_the_new_name(app, clinic, alice):
+    doctor, alices, _ = clinic
+    assert "Alice" in rows(doctor.client.get("/clinic/"))
+    response = alices.post("/account", data={"display_name": "Alicia", "time_zone": alice.time_zone})
+    assert response.status_code == 302
+    assert set(rows(doctor.client.get("/clinic/"))) == {"Alicia", "Charlie"}
