@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import String, bindparam, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
+from diary.clinic.queries import connected_ids
 from diary.days import today_in
 from diary.loaded_history import Recent
 from diary.models import Patient, PatientSummary
@@ -99,15 +100,12 @@ class Connected:
 
 # Connected patients and their summaries, without the facts: those are read only for patients
 # this process has not read at this summary version and day yet.
-def connected(session: Session, patient_ids) -> Connected:
-    """The patients of ``patient_ids`` (ids, or a select of them), their summaries' versions,
-    and their today; outdated summaries recomputed, up to REFRESH_ON_READ."""
+def connected(session: Session, clinician_id: int) -> Connected:
+    """The clinician's connected patients, their summaries' versions and their today; outdated
+    summaries recomputed, up to REFRESH_ON_READ."""
     # Core rows unpacked into plain tuples: named access on 500 rows cost more than the query.
     rows = [Row(*row) for row in session.connection().execute(
-        select(Patient.id, Patient.display_name, Patient.time_zone, Patient.data_version,
-               SUMMARY.c.data_version, SUMMARY.c.rules)
-        .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
-        .where(Patient.id.in_(patient_ids))).all()]
+        READ_CONNECTED, {"clinician_id": clinician_id}).all()]
     stale = [row.id for row in rows if not is_current(row.summary_version, row.rules, row.data_version)]
     fresh = refresh_stale(session, stale, REFRESH_ON_READ) if stale else {}
     todays = {zone: today_in(zone) for zone in {row.time_zone for row in rows}}
@@ -120,30 +118,36 @@ def connected(session: Session, patient_ids) -> Connected:
     return Connected(rows, keys, fresh, set(stale) - set(fresh))
 
 
-def list_signature(session: Session, patient_ids) -> tuple | None:
+def list_signature(session: Session, clinician_id: int) -> tuple | None:
     """What the whole list depends on, in two small queries, or None while a summary is outdated
     (then the list is read in full, which recomputes some). Each connected patient's id, data
     version, name and time zone, concatenated by the database, and today in each of their time
     zones: two requests with equal signatures show the same list, so a request that finds its
     signature kept reads no row of any patient."""
     connection = session.connection()
-    one = (cast(Patient.id, String) + ":" + cast(Patient.data_version, String) + ":"
-           + Patient.time_zone + ":" + Patient.display_name)
-    stale = or_(SUMMARY.c.data_version.is_(None), SUMMARY.c.data_version != Patient.data_version,
-                SUMMARY.c.rules != RULES)
-    count, outdated, joined = connection.execute(
-        select(func.count(), func.sum(case((stale, 1), else_=0)),
-               func.aggregate_strings(one, UNIT_SEPARATOR))
-        .select_from(Patient).outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
-        .where(Patient.id.in_(patient_ids))).one()
+    clinician = {"clinician_id": clinician_id}
+    count, outdated, joined = connection.execute(SIGNATURE, clinician).one()
     if outdated:
         return None
-    zones = connection.execute(select(Patient.time_zone).distinct()
-                               .where(Patient.id.in_(patient_ids))).scalars().all()
+    zones = connection.execute(ZONES, clinician).scalars().all()
     return count, joined, tuple(sorted((zone, today_in(zone)) for zone in zones))
 
 
 UNIT_SEPARATOR = "\x1f"  # between patients in a signature; no name or time zone holds it
+# Built once (building them cost more than running them); the clinician is the parameter.
+CONNECTED = Patient.id.in_(connected_ids(bindparam("clinician_id")))
+_OUTDATED = or_(SUMMARY.c.data_version.is_(None), SUMMARY.c.data_version != Patient.data_version,
+                SUMMARY.c.rules != RULES)
+SIGNATURE = (
+    select(func.count(), func.sum(case((_OUTDATED, 1), else_=0)), func.aggregate_strings(
+        cast(Patient.id, String) + ":" + cast(Patient.data_version, String) + ":"
+        + Patient.time_zone + ":" + Patient.display_name, UNIT_SEPARATOR))
+    .select_from(Patient).outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id).where(CONNECTED))
+ZONES = select(Patient.time_zone).distinct().where(CONNECTED)
+READ_CONNECTED = (
+    select(Patient.id, Patient.display_name, Patient.time_zone, Patient.data_version,
+           SUMMARY.c.data_version, SUMMARY.c.rules)
+    .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id).where(CONNECTED))
 
 
 class Row(NamedTuple):

@@ -24,12 +24,11 @@ def home():
     """Every connected patient in one list (diary.clinic.dashboard), then connection codes."""
     database, clinician = get_session(), current_clinician()
     kept_lines, kept_rows, kept_lists = dashboard.kept_for(current_app)
-    patient_ids = queries.connected_ids(clinician.id)
     sort, order, flag = dashboard.choices(request.args.get("sort", ""), request.args.get("order", ""),
                                           request.args.get("flag", ""))
 
     def the_list() -> Markup:
-        found = dashboard.connected(database, patient_ids)
+        found = dashboard.connected(database, clinician.id)
         board = dashboard.build(dashboard.connected_lines(database, found, kept_lines), sort, order, flag)
         values = dashboard.template_values(board)
 
@@ -49,7 +48,7 @@ def home():
     # The whole list is kept while nothing it shows changed (the same patients, names, data
     # versions and days), for this sort and filter.
     choice = (clinician.id, sort, order, flag, request.script_root)
-    signature = dashboard.list_signature(database, patient_ids)
+    signature = dashboard.list_signature(database, clinician.id)
     response = make_response(render_template(
         "clinic/home.html", clinician=clinician,
         dashboard=the_list() if signature is None else kept_lists.get((choice, signature), the_list, slot=choice),
