@@ -57,3 +57,34 @@ def test_upgrading_keeps_every_diary_day_when_the_patient_table_is_rebuilt(empty
         secret = connection.execute(text("SELECT session_secret FROM patient")).scalar()
     engine.dispose()
     assert len(secret) >= 43
+
+
+def test_upgrading_deletes_the_summaries_of_patients_with_no_clinician(empty_database_url):
+    """0016: a summary is kept only while its patient is connected (diary.summaries.store)."""
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0015")
+    at = "'2026-01-01 00:00:00'"
+    with engine.begin() as connection:
+        for email in ("alice@example.com", "bea@example.com", "cara@example.com"):
+            connection.execute(text(
+                "INSERT INTO patient (email, display_name, password_hash, time_zone, session_secret, created_at) "
+                f"VALUES ('{email}', 'P', 'x', 'UTC', 's', {at})"))
+        ids = dict(connection.execute(text("SELECT email, id FROM patient")).all())
+        connection.execute(text(
+            "INSERT INTO clinician (email, display_name, password_hash, session_secret, created_at) "
+            f"VALUES ('doctor@example.com', 'Dr', 'x', 's', {at})"))
+        doctor = connection.execute(text("SELECT id FROM clinician")).scalar()
+        # Alice is connected; Bea was and disconnected; Cara never was.
+        connection.execute(text(
+            "INSERT INTO clinician_connection (patient_id, clinician_id, connected_at, disconnected_at) "
+            f"VALUES ({ids['alice@example.com']}, {doctor}, {at}, NULL), "
+            f"({ids['bea@example.com']}, {doctor}, {at}, {at})"))
+        for patient_id in ids.values():
+            connection.execute(text(
+                "INSERT INTO patient_summary (patient_id, data_version, rules, facts, computed_at) "
+                f"VALUES ({patient_id}, 0, 1, '{{}}', {at})"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT patient_id FROM patient_summary")).scalars().all()
+    engine.dispose()
+    assert kept == [ids["alice@example.com"]]

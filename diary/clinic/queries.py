@@ -11,7 +11,8 @@ its SHA-256 is kept; wrong guesses are rate-limited per patient and per address 
 even thousands of open codes a guesser finds none.
 
 Connecting and disconnecting change who may read the diary, not the diary: no data version is
-bumped (diary.versions). A cached report cannot reach a disconnected clinician because the
+bumped (diary.versions). They do compute or delete the patient's dashboard summary, in the same
+transaction: only a connected patient has one (diary.summaries.store). A cached report cannot reach a disconnected clinician because the
 connection is checked on every request before anything is read, cached or not.
 """
 
@@ -27,6 +28,7 @@ from diary.models import (
 )
 from diary.registration import CODE_ALPHABET, normalise_code
 from diary.security import hash_random_code
+from diary.summaries.store import keep_only_if_connected
 
 CODE_LENGTH = 8
 CODE_DAYS = 7
@@ -78,6 +80,8 @@ def connect(database: Session, patient_id: int, typed: str, include_notes: bool)
         patient_id=patient_id, clinician_id=clinician_id, connected_at=now)
     connection.include_notes = include_notes
     database.add(connection)
+    database.flush()
+    keep_only_if_connected(database, patient_id)  # their dashboard line, from now on
     database.commit()
     return connection, database.get(Clinician, clinician_id)
 
@@ -94,6 +98,8 @@ def disconnect(database: Session, connection: ClinicianConnection) -> None:
     if connection.disconnected_at is None:
         connection.disconnected_at = utcnow()
         database.add(connection)
+        database.flush()
+        keep_only_if_connected(database, connection.patient_id)  # deleted with their last connection
         database.commit()
 
 

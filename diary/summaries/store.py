@@ -1,10 +1,15 @@
 """Each patient's stored summary (diary.models.PatientSummary): computed, kept fresh, read.
 
+Only a patient connected to a clinician has one: it is computed when they connect and deleted when
+their last connection ends. A summary is health data derived from the diary, kept for the clinic's
+dashboard alone; without a clinician nobody reads it, and computing it would only slow down every
+save (about 2 ms each on the benchmark's three-year diary).
+
 Fresh with every write: ``bump_data_version`` (diary.versions), which every change to a diary
 already calls, marks the patient's summary as due; just before that transaction commits, the
-summary is computed from what it wrote and stored in the same transaction, under the new data
-version. So no reader ever sees a diary change without its summary, and every worker and server
-reads the same one. Computing it reads the patient's pain days, series and infusions, recent
+summary of a connected patient is computed from what it wrote and stored in the same transaction,
+under the new data version. So no reader ever sees a diary change without its summary, and every
+worker and server reads the same one. Computing it reads the patient's pain days, series and infusions, recent
 medicines and latest PHQ-9 (eight indexed queries); the benchmark (tests/benchmark/dashboard_bench.py)
 reports what it adds to a write.
 
@@ -17,13 +22,13 @@ import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, event, func, select
+from sqlalchemy import bindparam, delete, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from diary.days import patient_today
 from diary.models import (
-    Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
+    ClinicianConnection, Entry, Infusion, InfusionSeries, InfusionSideEffect, Medication, MedicationDay, MedicationDose,
     Patient, PatientSummary, QuestionnaireAnswer, utcnow,
 )
 from diary.questionnaires.scoring import Answered
@@ -59,6 +64,10 @@ READ_PHQ9 = (
            *(getattr(QuestionnaireAnswer, f"item_{n}") for n in range(1, 10)))
     .where(QuestionnaireAnswer.patient_id == PATIENT, QuestionnaireAnswer.kind == "phq9")
     .order_by(QuestionnaireAnswer.day.desc(), QuestionnaireAnswer.id.desc()).limit(1))
+CONNECTED_AMONG = select(ClinicianConnection.patient_id).distinct().where(
+    ClinicianConnection.patient_id.in_(bindparam("patient_ids", expanding=True)),
+    ClinicianConnection.disconnected_at.is_(None))
+CONNECTED_NOW = select(ClinicianConnection.patient_id).where(ClinicianConnection.disconnected_at.is_(None))
 READ_DOSES = (
     select(MedicationDay.day, Medication.drug, MedicationDose.amount, Medication.unit)
     .select_from(MedicationDay)
@@ -166,9 +175,10 @@ def summary_due(session: Session, patient_id: int) -> None:
 
 def refresh_due(session: Session) -> None:
     due = sorted(session.info.pop(DUE, ()))
-    if due:
-        session.flush()  # before_commit comes before commit's own flush: read what was written
-    for patient_id in due:
+    if not due:
+        return
+    session.flush()  # before_commit comes before commit's own flush: read what was written
+    for patient_id in connected_among(session, due):
         try:
             refresh(session, patient_id)
         except Exception:  # noqa: BLE001 - never lose the patient's diary over its summary
@@ -178,6 +188,23 @@ def refresh_due(session: Session) -> None:
 
 def forget_due(session: Session, previous_transaction) -> None:
     session.info.pop(DUE, None)
+
+
+# --- Kept only while connected ------------------------------------------------------------------
+
+def connected_among(session: Session, patient_ids: list[int]) -> list[int]:
+    """Those of these patients connected to a clinician now: the ones who keep a summary."""
+    rows = session.connection().execute(CONNECTED_AMONG, {"patient_ids": patient_ids})
+    return sorted(row.patient_id for row in rows)
+
+
+def keep_only_if_connected(session: Session, patient_id: int) -> None:
+    """After a connection began or ended, in its transaction: compute the patient's summary if
+    they are connected now, delete it if not."""
+    if connected_among(session, [patient_id]):
+        refresh(session, patient_id)
+    else:
+        session.connection().execute(delete(SUMMARY).where(SUMMARY.c.patient_id == patient_id))
 
 
 # --- Read ---------------------------------------------------------------------------------------
@@ -201,10 +228,15 @@ def refresh_stale(session: Session, patient_ids: list[int], limit: int = REFRESH
 
 
 def refresh_all(session: Session, only_stale: bool = True) -> int:
-    """Recompute every patient's summary (the stale ones only, by default); how many."""
+    """Recompute every connected patient's summary (the stale ones only, by default) and delete
+    any other patient's (left by a clinician account deleted with its connections); how many
+    were computed."""
+    session.execute(delete(SUMMARY).where(SUMMARY.c.patient_id.not_in(CONNECTED_NOW)))
+    session.commit()
     rows = session.execute(
         select(Patient.id, Patient.data_version, SUMMARY.c.data_version, SUMMARY.c.rules)
-        .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)).all()
+        .outerjoin(SUMMARY, SUMMARY.c.patient_id == Patient.id)
+        .where(Patient.id.in_(CONNECTED_NOW))).all()
     due = [row[0] for row in rows if not (only_stale and is_current(row[2], row[3], row[1]))]
     for patient_id in due:
         refresh(session, patient_id)

@@ -3,9 +3,9 @@
 Every patient logs most days for three years (some stopped a few days ago), has four ketamine
 series of six infusions with relief that fades, an opioid logged for the last four months (rising
 for some), and a PHQ-9 every four weeks. Enough of them carry each dashboard flag for the list
-to look like a real clinic's. Rows go in with bulk inserts through the app's own tables; the
-summaries are then computed once for everyone (diary.summaries.store.refresh_all), as the
-server's start does for a database without them.
+to look like a real clinic's. Rows go in with bulk inserts through the app's own tables. Once a
+clinician is connected to them all (``connect_all``), their summaries are computed at once
+(diary.summaries.store.refresh_all), as the server's start does for a database without them.
 """
 
 import random
@@ -89,7 +89,6 @@ def seed_clinic(engine, today: date, patients: int = 500, password_hash: str = "
         add_medications(session, rng, plans, today)
         add_questionnaires(session, rng, plans, today)
         session.commit()
-        refresh_all(session)
     return ids
 
 
@@ -157,4 +156,5 @@ def connect_all(engine, patient_ids: list[int], email: str, password: str) -> st
             dict(patient_id=patient_id, clinician_id=clinician.id, include_notes=False,
                  connected_at=utcnow()) for patient_id in patient_ids])
         session.commit()
+        refresh_all(session)  # only a connected patient has a summary
     return secret
