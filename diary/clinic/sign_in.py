@@ -60,20 +60,26 @@ def login_code():
               f"{second_factor.LOGIN_STEP_MINUTES} minutes.", "error")
         return redirect(url_for("clinic.login"))
     if request.method == "GET":
-        return render_template("clinic/login_code.html", errors={})
+        return login_code_page({})
     clinician, pending = waiting
     accepted = second_factor.use_code_or_recovery_code(
         database, clinician.id, request.form.get("code") or "", CLINICIANS)
     if accepted is None:
         current_app.logger.warning("Wrong clinician second-factor code from %s", request.remote_addr)
         errors = {"code": WRONG_CODE + ", or one of your recovery codes."}
-        return render_template("clinic/login_code.html", errors=errors), FAILED_LOGIN
+        return login_code_page(errors), FAILED_LOGIN
     accounts.start_clinician_session(clinician, verified=True)
     current_app.logger.info("Clinician %s logged in with a %s", clinician.id, accepted)
     if accepted == "recovery code":
         left = second_factor.unused_recovery_codes(database, clinician.id, CLINICIANS)
         flash(f"You used a recovery code; {left} are left. Make new ones under Two-step login.", "success")
     return redirect(pending["next"] or url_for("clinic.home"))
+
+
+def login_code_page(errors: dict) -> str:
+    """The patients' page of the second step (templates/second_factor), pointing to the clinic's."""
+    return render_template("second_factor/login_code.html", errors=errors,
+                           code_url=url_for("clinic.login_code"), start_again_url=url_for("clinic.login"))
 
 
 @bp.route("/logout", methods=("POST",))
@@ -181,4 +187,4 @@ def recovery_codes():
     codes = session.pop(NEW_CODES_KEY, None)
     if not codes:
         return redirect(url_for("clinic.two_step"))
-    return render_template("clinic/recovery_codes.html", codes=codes)
+    return render_template("second_factor/recovery_codes.html", codes=codes, done_url=url_for("clinic.home"))

@@ -30,12 +30,12 @@ def login_code():
               f"{second_factor.LOGIN_STEP_MINUTES} minutes.", "error")
         return redirect(url_for("auth.login"))
     if request.method == "GET":
-        return render_template("second_factor/login_code.html", errors={})
+        return login_code_page({})
     accepted = second_factor.use_code_or_recovery_code(database, user.id, request.form.get("code") or "")
     if accepted is None:
         current_app.logger.warning("Wrong second-factor code from %s", request.remote_addr)
         errors = {"code": WRONG_CODE + ", or one of your recovery codes."}
-        return render_template("second_factor/login_code.html", errors=errors), FAILED_LOGIN
+        return login_code_page(errors), FAILED_LOGIN
     pending = second_factor.pending_login()
     start_session(user, remember=bool(pending["remember"]))
     current_app.logger.info("Patient %s logged in with a %s", user.id, accepted)
@@ -44,6 +44,11 @@ def login_code():
         flash(f"You used a recovery code; {left} are left. You can make new ones under "
               "Two-step login on your account page.", "success")
     return remember_device(redirect(pending["next"] or url_for("entries.today")), user.email)
+
+
+def login_code_page(errors: dict) -> str:
+    return render_template("second_factor/login_code.html", errors=errors,
+                           code_url=url_for("second_factor.login_code"), start_again_url=url_for("auth.login"))
 
 
 @bp.route("/account/two-step")
@@ -109,7 +114,8 @@ def recovery_codes():
     codes = session.pop(NEW_CODES_KEY, None)
     if not codes:
         return redirect(url_for("second_factor.settings"))
-    return render_template("second_factor/recovery_codes.html", codes=codes)
+    return render_template("second_factor/recovery_codes.html", codes=codes,
+                           done_url=url_for("second_factor.settings"))
 
 
 @bp.route("/account/two-step/off", methods=("POST",))
