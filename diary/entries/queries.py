@@ -215,10 +215,14 @@ def diary_beginnings(patient_id: int) -> tuple[datetime, date | None, date | Non
 
 
 
+# Built once: "Log today" asks on every visit, and building the statement cost more than running it.
+FIRST_INFUSION_OF_SERIES_SINCE = select(func.min(Infusion.day)).where(col(Infusion.series_id).in_(
+    select(Infusion.series_id).join(InfusionSeries)
+    .where(InfusionSeries.patient_id == bindparam("patient_id"), Infusion.day >= bindparam("day"))))
+
+
 def first_infusion_of_series_since(patient_id: int, day: date) -> date | None:
     """The first infusion day of the series that have an infusion on ``day`` or later (None when
     none has): where the before windows of the series still open begin."""
-    recent = (select(Infusion.series_id).join(InfusionSeries)
-              .where(InfusionSeries.patient_id == patient_id, Infusion.day >= day))
-    return get_session().exec(select(func.min(Infusion.day))
-                              .where(col(Infusion.series_id).in_(recent))).one()
+    return get_session().connection().execute(
+        FIRST_INFUSION_OF_SERIES_SINCE, {"patient_id": patient_id, "day": day}).scalar()

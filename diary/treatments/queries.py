@@ -290,9 +290,29 @@ def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> Medicat
     return record
 
 
+# One day's record and its doses in one query ("Log today" reads it on every visit): a recorded
+# day without doses comes back as a single row with no medication.
+DAY_DOSES = (select(Medication.id, Medication.drug, Medication.unit, Medication.name, MedicationDose.amount)
+             .select_from(MedicationDay)
+             .outerjoin(MedicationDose, MedicationDose.medication_day_id == MedicationDay.id)
+             .outerjoin(Medication, Medication.id == MedicationDose.medication_id)
+             .where(MedicationDay.patient_id == bindparam("patient_id"), MedicationDay.day == bindparam("day"))
+             .order_by(Medication.name, Medication.id))
+
+
+def doses_on(patient_id: int, day: date) -> list[Dose] | None:
+    """The doses recorded on ``day`` by medicine name ([] for "No medications today"), or None
+    when the day has no record: ``doses_by_day`` for one day."""
+    rows = get_session().connection().execute(DAY_DOSES, {"patient_id": patient_id, "day": day}).all()
+    if not rows:
+        return None
+    return [Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name, medication_id=row.id)
+            for row in rows if row.id is not None]
+
+
 def amounts_on(patient_id: int, day: date) -> dict[int, Decimal] | None:
     """What was logged on ``day`` by medication id, or None when the day has no record."""
-    doses = doses_by_day(patient_id, [day]).get(day)
+    doses = doses_on(patient_id, day)
     if doses is None:
         return None
     return {dose.medication_id: dose.amount for dose in doses}

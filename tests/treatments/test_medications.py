@@ -279,3 +279,21 @@ def test_a_month_that_cannot_be_shown_is_refused(as_alice, month):
     response = as_alice.get(f"/treatments/medications/?month={month}")
     assert response.status_code == 422
     assert field_error(response, "month") is not None
+
+
+def test_one_days_doses_read_alone_are_that_day_of_all_days(as_alice, db, app, alice):
+    """doses_on (one query, for "Log today") answers as doses_by_day does for that day: None
+    without a record, [] for "No medications today", else the doses by medicine name."""
+    from diary.treatments.queries import doses_by_day, doses_on
+
+    add_medication(as_alice, "Tramadol", "tramadol")
+    add_medication(as_alice, "Gabapentin", "non_opioid")
+    assert as_alice.post("/treatments/medications/none-today").status_code == 302  # 10 March
+    log_day(as_alice, "2026-03-08", **{f"amount_{med_id(db, 'Tramadol')}": "50",
+                                       f"amount_{med_id(db, 'Gabapentin')}": "0"})
+    with app.test_request_context():
+        everything = doses_by_day(alice.id)
+        for day in (date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10)):
+            assert doses_on(alice.id, day) == everything.get(day)
+    assert [dose.name for dose in everything[date(2026, 3, 8)]] == ["Gabapentin", "Tramadol"]
+    assert everything[date(2026, 3, 10)] == [] and date(2026, 3, 9) not in everything
