@@ -7,7 +7,8 @@ a redesign) into a temporary worktree, seeds a fresh database for each version w
 version's own code (tests/benchmark/seed.py), starts both servers as `make bench` does (gunicorn,
 gunicorn.conf.py, 2 workers) and drives each row of the benchmark with wrk on one version, then
 at once on the other, ROUNDS times (the first version of each pair alternating). A row's figure
-is the median of its rounds; both versions met the same machine within seconds of each other.
+is the median of its rounds; its change is the median of the rounds' changes, each between two
+runs seconds apart, which the drift moves least.
 The saves of the posting row are real changes, as in run.py. Writes
 tests/benchmark/results/compare.md and compare.json. Only 127.0.0.1 is contacted.
 """
@@ -90,12 +91,14 @@ def markdown(report: dict) -> str:
     before, after = report["versions"]
     lines = [f"Measured {report['date']} on {os.cpu_count()} cores: {before} and {after} side by side, "
              f"each row driven on one and then the other {report['rounds']} times "
-             f"(wrk, 8 connections, {report['seconds']} s each); the median of the rounds.", "",
+             f"(wrk, 8 connections, {report['seconds']} s each); requests/s: the median of the rounds; "
+             f"change: the median of each round's change.", "",
              f"| What | {before} requests/s | {after} requests/s | Change | {after} p95 ms | Errors |",
              "|---|---:|---:|---:|---:|---:|"]
     for row, figures in report["rows"].items():
         a, b = figures[before], figures[after]
-        change = 100 * (b["rps"] - a["rps"]) / a["rps"]
+        change = 100 * (statistics.median(
+            after_rps / before_rps for before_rps, after_rps in zip(a["rounds_rps"], b["rounds_rps"])) - 1)
         lines.append(f"| {row} | {a['rps']} | {b['rps']} | {change:+.1f} % | {b['p95_ms']} | "
                      f"{a['errors'] + b['errors']} |")
     return "\n".join(lines) + "\n"
