@@ -54,9 +54,10 @@ def prepare(workdir: Path) -> tuple[dict, str, dict]:
     with app.app_context():
         started = time.monotonic()
         patient_ids = seed_clinic(engine, date.today(), PATIENTS, hash_password(PASSWORD))
-        timings["seed_s"] = round(time.monotonic() - started, 1)
         heavy_id = seed(engine, date.today(), light_patients=0)
+        # Connecting them computes their summaries (only a connected patient has one).
         secret = connect_all(engine, [*patient_ids, heavy_id], CLINICIAN_EMAIL, CLINICIAN_PASSWORD)
+        timings["seed_s"] = round(time.monotonic() - started, 1)
         timings["summary_ms"] = summary_cost(engine, heavy_id)
     engine.dispose()
     env["HEAVY_EMAIL"] = HEAVY_EMAIL
@@ -165,7 +166,7 @@ def markdown(report: dict) -> str:
         f"| < {TARGET_FIRST_MS} ms {'(met)' if worst_first < TARGET_FIRST_MS else '(NOT met)'} |",
         f"| first two dashboard requests after seeding | {', '.join(f'{ms} ms' for ms in report['first_ms'])} | |",
         f"| dashboard page size | {report['bytes']:,} bytes | |",
-        f"| seeding {report['patients']} × 3 years, summaries included | {report['seed_s']} s | |",
+        f"| seeding {report['patients']} × 3 years (and the heavy patient), summaries included | {report['seed_s']} s | |",
         f"| a summary's cost in a write (3-year diary, median of 50) | {report['summary_ms']} ms | |",
         f"| saving an entry through the server (3-year diary, median of 30) | {report['entry_save_ms']} ms | |",
     ]) + "\n"
