@@ -3,6 +3,7 @@
 from flask import Flask, current_app, render_template
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
 from werkzeug.exceptions import HTTPException
 
 from diary.db import get_session
@@ -44,6 +45,16 @@ def handle_rate_limit(error: RateLimitExceeded):
     return body, status, {"Retry-After": str(minutes * 60)}
 
 
+def handle_rate_limit_storage_down(error: StorageError):
+    """The store counting attempts (Redis, say) does not answer: the guarded action waits, so a
+    guesser gains nothing from the outage; /health reports it (diary.server)."""
+    current_app.logger.error("Rate-limit storage unavailable: %s", type(error.storage_error).__name__)
+    get_session().rollback()
+    return render_error(503, "Paused for a few minutes",
+                        "For your safety this needs a part of the server that is not answering "
+                        "right now. Please try again in a few minutes; your diary is safe.")
+
+
 def handle_unexpected_error(error: Exception):
     current_app.logger.exception("Unhandled error")
     get_session().rollback()
@@ -53,5 +64,6 @@ def handle_unexpected_error(error: Exception):
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(RateLimitExceeded, handle_rate_limit)
+    app.register_error_handler(StorageError, handle_rate_limit_storage_down)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

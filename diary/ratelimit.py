@@ -156,6 +156,8 @@ def init_app(app: Flask) -> None:
     for key, default in LIMITS.items():
         app.config.setdefault(key, default)
     app.config["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URL"]
+    # A storage that fails raises limits' StorageError, which diary.errors answers with a 503.
+    app.config["RATELIMIT_STORAGE_OPTIONS"] = {"wrap_exceptions": True}
     # One Limiter serves every app of the process (its decorators are module-level); each app
     # decides for itself whether limits apply.
     app.config.setdefault("RATELIMIT_ENABLED", True)
@@ -164,3 +166,8 @@ def init_app(app: Flask) -> None:
     except ConfigurationError as error:  # an unknown scheme, or its client library missing
         raise SettingError(f"DIARY_RATELIMIT_STORAGE_URL cannot be used ({error}): use "
                            "database:// (the default) or redis://host:6379/0") from None
+
+
+def storage_answers() -> bool:
+    """Whether the store counting attempts answers (for /health)."""
+    return limiter.storage.check()

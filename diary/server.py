@@ -23,6 +23,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from diary.db import get_engine
 from diary.errors import render_error
 from diary.notices import notice_untrusted_proxy
+from diary.ratelimit import storage_answers
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Loggers that would write diary answers or form values into the log at INFO or DEBUG.
@@ -105,7 +106,8 @@ def refuse_unknown_host():
 
 @bp.route("/health")
 def health():
-    """For uptime monitors and the proxy: "ok" when the database answers. No login, no data."""
+    """For uptime monitors and the proxy: "ok" when the database and the store counting
+    attempts (the database itself, or Redis) answer. No login, no data."""
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     try:
         with get_engine().connect() as connection:
@@ -114,6 +116,9 @@ def health():
         current_app.logger.error("Health check: the database does not answer (%s)",
                                  type(error).__name__)
         return "database unavailable", 503, headers
+    if not storage_answers():
+        current_app.logger.error("Health check: the rate-limit storage does not answer")
+        return "rate-limit storage unavailable", 503, headers
     return "ok", 200, headers
 
 

@@ -274,3 +274,25 @@ def test_the_readmes_limits_hold_on_the_real_server_with_two_workers(server):
     assert from_strangers(server, others) == [401] * 20
     assert login_status(Browser(server.url), "another@example.com", "guess") == 429
     assert server.stop() == 0
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:  # bound, then closed: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_rate_limit_store_that_is_down_gets_a_clear_503_and_fails_the_health_check(make_app, alice):
+    """Redis counting the attempts is down: logging in says so in plain words (never a 500),
+    and /health tells the monitor, while the diary itself is still readable by the database."""
+    app = make_app(RATELIMIT_STORAGE_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    client = app.test_client()
+    response = client.post("/login", data={"email": alice.email, "password": "wrong password"})
+    assert response.status_code == 503
+    assert title(response) == "Paused for a few minutes"
+    assert "try again in a few minutes" in parse(response).get_text(" ", strip=True)
+    health = client.get("/health")
+    assert health.status_code == 503
+    assert health.get_data(as_text=True) == "rate-limit storage unavailable"
