@@ -111,6 +111,11 @@ def summary(results: list[dict]) -> dict:
             "errors": sum(result["errors"] + result["bad_status"] for result in results)}
 
 
+def short_name(ref: str) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
 def main() -> None:
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
@@ -120,12 +125,14 @@ def main() -> None:
     before_tree = workdir / "before"
     subprocess.run(["git", "worktree", "add", "--detach", str(before_tree), ref], cwd=ROOT,
                    check=True, capture_output=True)
-    label = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout.strip()
+    label = short_name(ref)
+    here = short_name("HEAD") + (" + changes" if subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True,
+        text=True, check=True).stdout.strip() else "")
     versions = []
     try:
         versions.append(Version(label, before_tree, workdir / "before-data"))
-        versions.append(Version("this tree", ROOT, workdir / "after-data"))
+        versions.append(Version(here, ROOT, workdir / "after-data"))
         rows = {row: {version.name: [] for version in versions} for row in versions[0].rows}
         for round_number in range(ROUNDS):
             order = versions if round_number % 2 == 0 else versions[::-1]
