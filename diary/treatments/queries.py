@@ -227,33 +227,33 @@ def medication_day(patient_id: int, day: date) -> MedicationDay | None:
 
 
 # Built once: "Log today" reads its day's doses on every visit, and a statement built per call
-# costs more than the query.
-RECORDED_DAYS = select(MedicationDay.day).where(MedicationDay.patient_id == bindparam("patient_id"))
-RECORDED_DOSES = (select(MedicationDay.day, Medication.id, Medication.drug, Medication.unit,
-                         Medication.name, MedicationDose.amount)
-                  .join_from(MedicationDose, MedicationDay).join(Medication)
-                  .where(MedicationDay.patient_id == bindparam("patient_id"))
-                  .order_by(Medication.name, Medication.id))
-ON_DAYS = col(MedicationDay.day).in_(bindparam("days", expanding=True))
-RECORDED_DAYS_ON, RECORDED_DOSES_ON = RECORDED_DAYS.where(ON_DAYS), RECORDED_DOSES.where(ON_DAYS)
+# costs more than the query. Each recorded day with its doses in one query, days in order and
+# doses by medicine name; a day without doses ("No medications today") is one row with no medicine.
+RECORDED = (select(MedicationDay.day, Medication.id, Medication.drug, Medication.unit,
+                   Medication.name, MedicationDose.amount)
+            .select_from(MedicationDay)
+            .outerjoin(MedicationDose, MedicationDose.medication_day_id == MedicationDay.id)
+            .outerjoin(Medication, Medication.id == MedicationDose.medication_id)
+            .where(MedicationDay.patient_id == bindparam("patient_id"))
+            .order_by(MedicationDay.day, Medication.name, Medication.id))
+RECORDED_ON = RECORDED.where(col(MedicationDay.day).in_(bindparam("days", expanding=True)))
 
 
 def doses_by_day(patient_id: int, days: list[date] | None = None) -> dict[date, list[Dose]]:
-    """Every recorded day (or only ``days``) with its doses, by medicine name: two queries, plain
+    """Every recorded day (or only ``days``) with its doses, by medicine name: one query, plain
     columns (three years of daily doses are read for every chart).
 
     A recorded day with no doses is a "No medications today" day and maps to an empty list.
     """
-    connection = get_session().connection()
-    if days is None:
-        days_query, doses_query, values = RECORDED_DAYS, RECORDED_DOSES, {"patient_id": patient_id}
-    else:
-        days_query, doses_query = RECORDED_DAYS_ON, RECORDED_DOSES_ON
-        values = {"patient_id": patient_id, "days": list(days)}
-    recorded: dict[date, list[Dose]] = {row.day: [] for row in connection.execute(days_query, values)}
-    for row in connection.execute(doses_query, values):
-        recorded[row.day].append(Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name,
-                                      medication_id=row.id))
+    query, values = RECORDED, {"patient_id": patient_id}
+    if days is not None:
+        query, values = RECORDED_ON, {**values, "days": list(days)}
+    recorded: dict[date, list[Dose]] = {}
+    for row in get_session().connection().execute(query, values):
+        doses = recorded.setdefault(row.day, [])
+        if row.id is not None:
+            doses.append(Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name,
+                              medication_id=row.id))
     return recorded
 
 
@@ -290,29 +290,9 @@ def save_day(patient_id: int, day: date, amounts: dict[int, Decimal]) -> Medicat
     return record
 
 
-# One day's record and its doses in one query ("Log today" reads it on every visit): a recorded
-# day without doses comes back as a single row with no medication.
-DAY_DOSES = (select(Medication.id, Medication.drug, Medication.unit, Medication.name, MedicationDose.amount)
-             .select_from(MedicationDay)
-             .outerjoin(MedicationDose, MedicationDose.medication_day_id == MedicationDay.id)
-             .outerjoin(Medication, Medication.id == MedicationDose.medication_id)
-             .where(MedicationDay.patient_id == bindparam("patient_id"), MedicationDay.day == bindparam("day"))
-             .order_by(Medication.name, Medication.id))
-
-
-def doses_on(patient_id: int, day: date) -> list[Dose] | None:
-    """The doses recorded on ``day`` by medicine name ([] for "No medications today"), or None
-    when the day has no record: ``doses_by_day`` for one day."""
-    rows = get_session().connection().execute(DAY_DOSES, {"patient_id": patient_id, "day": day}).all()
-    if not rows:
-        return None
-    return [Dose(drug=row.drug, amount=row.amount, unit=row.unit, name=row.name, medication_id=row.id)
-            for row in rows if row.id is not None]
-
-
 def amounts_on(patient_id: int, day: date) -> dict[int, Decimal] | None:
     """What was logged on ``day`` by medication id, or None when the day has no record."""
-    doses = doses_on(patient_id, day)
+    doses = doses_by_day(patient_id, [day]).get(day)
     if doses is None:
         return None
     return {dose.medication_id: dose.amount for dose in doses}

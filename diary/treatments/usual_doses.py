@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from diary.models import Medication
-from diary.treatments.queries import amounts_on, doses_on, medications, save_day
+from diary.treatments.queries import amounts_on, doses_by_day, medications, save_day
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ def usual_amounts(listed: list[Medication]) -> dict[int, Decimal]:
 
 def medications_today(patient_id: int, day: date) -> MedicationsToday:
     listed = medications(patient_id)
-    doses = doses_on(patient_id, day)
+    doses = doses_by_day(patient_id, [day]).get(day)
     logged = None if doses is None else {dose.medication_id: dose.amount for dose in doses}
     usual = usual_amounts(listed)
     return MedicationsToday(

@@ -282,9 +282,9 @@ def test_a_month_that_cannot_be_shown_is_refused(as_alice, month):
 
 
 def test_one_days_doses_read_alone_are_that_day_of_all_days(as_alice, db, app, alice):
-    """doses_on (one query, for "Log today") answers as doses_by_day does for that day: None
-    without a record, [] for "No medications today", else the doses by medicine name."""
-    from diary.treatments.queries import doses_by_day, doses_on
+    """doses_by_day for one day ("Log today" asks on every visit) answers as it does for every
+    day: no record, [] for "No medications today", else the doses by medicine name; days in order."""
+    from diary.treatments.queries import doses_by_day
 
     add_medication(as_alice, "Tramadol", "tramadol")
     add_medication(as_alice, "Gabapentin", "non_opioid")
@@ -294,6 +294,7 @@ def test_one_days_doses_read_alone_are_that_day_of_all_days(as_alice, db, app, a
     with app.test_request_context():
         everything = doses_by_day(alice.id)
         for day in (date(2026, 3, 8), date(2026, 3, 9), date(2026, 3, 10)):
-            assert doses_on(alice.id, day) == everything.get(day)
+            assert doses_by_day(alice.id, [day]).get(day) == everything.get(day)
+        assert list(everything) == [date(2026, 3, 8), date(2026, 3, 10)]
     assert [dose.name for dose in everything[date(2026, 3, 8)]] == ["Gabapentin", "Tramadol"]
     assert everything[date(2026, 3, 10)] == [] and date(2026, 3, 9) not in everything
