@@ -20,13 +20,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
 from tests.benchmark.run import (
-    RESULTS, ROOT, VENV_BIN, EntryForm, entry_posts, free_port, logged_in, wrk,
+    ROOT, diary_rows, free_port, logged_in, save_results, start_server, stop_server, wrk,
 )
 
 SECONDS = os.environ.get("BENCH_SECONDS", "5")
@@ -41,50 +39,23 @@ class Version:
     """One version of the diary: its source tree, seeded database and running server."""
 
     def __init__(self, name: str, tree: Path, workdir: Path):
-        self.name, self.tree, self.workdir = name, tree, workdir
+        self.name, self.workdir = name, workdir
         workdir.mkdir(parents=True)
         done = subprocess.run([sys.executable, "-c", PREPARE, str(workdir)], cwd=tree,
                               capture_output=True, text=True, check=True)
         prepared = json.loads(done.stdout.strip().splitlines()[-1])
-        self.env, self.token = {**os.environ, **prepared["env"]}, prepared["token"]
-        self.port = free_port()
-        self.env["DIARY_BIND"] = f"127.0.0.1:{self.port}"
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.server = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--config", str(tree / "gunicorn.conf.py"), "wsgi:app"],
-            cwd=tree, env=self.env, stdout=(workdir / "server.log").open("w"), stderr=subprocess.STDOUT)
-        self.wait_until_up()
-        browser = logged_in(self.base)
-        self.cookie = browser.cookie_header()
-        form = EntryForm(browser.get("/today"))
-        self.rows = {  # (url, cookie, bodies to post)
-            "quick-log page (/today)": (f"{self.base}/today", self.cookie, ()),
-            "history page (/entries)": (f"{self.base}/entries", self.cookie, ()),
-            "timeline chart data, 3 years": (f"{self.base}/trends/figures/timeline.json?range=all", self.cookie, ()),
-            "before/after page (/trends/)": (f"{self.base}/trends/", self.cookie, ()),
-            "clinician share view": (f"{self.base}/s/{self.token}", "", ()),
-            "posting an entry": (f"{self.base}{form.action}", self.cookie, entry_posts(form)),
-        }
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"{self.base}/health", timeout=2)
-                return
-            except OSError:
-                if self.server.poll() is not None:
-                    raise SystemExit(f"{self.name}: the server stopped at start; see {self.workdir}/server.log")
-                time.sleep(0.2)
-        raise SystemExit(f"{self.name}: no answer on /health within 60 s")
+        port = free_port()
+        self.server = start_server("wsgi:app", port, {**os.environ, **prepared["env"]},
+                                   workdir / "server.log", root=tree)
+        base = f"http://127.0.0.1:{port}"
+        self.rows = diary_rows(base, prepared["token"], logged_in(base))
 
     def drive(self, row: str) -> dict:
         url, cookie, bodies = self.rows[row]
         return wrk(url, self.workdir, cookie, post_bodies=bodies)
 
     def stop(self) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=30)
+        stop_server(self.server)
 
 
 def markdown(report: dict) -> str:
@@ -149,10 +120,7 @@ def main() -> None:
               "rounds": ROUNDS, "seconds": int(SECONDS),
               "rows": {row: {name: summary(results) for name, results in figures.items()}
                        for row, figures in rows.items()}}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "compare.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "compare.md").write_text(markdown(report))
-    print(markdown(report))
+    save_results("compare", report, markdown(report))
 
 
 if __name__ == "__main__":

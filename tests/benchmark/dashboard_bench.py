@@ -12,7 +12,6 @@
 Writes tests/benchmark/results/dashboard.md and dashboard.json. Only 127.0.0.1 is contacted.
 """
 
-import json
 import os
 import platform
 import statistics
@@ -23,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from tests.benchmark.run import (
-    CONNECTIONS, RESULTS, SECONDS, Browser, free_port, measure_ceiling, start_server, stop_server, wrk,
+    CONNECTIONS, SECONDS, Browser, free_port, measure_ceiling, save_results, start_server, stop_server, wrk,
 )
 
 PATIENTS = int(os.environ.get("BENCH_PATIENTS", "500"))
@@ -178,10 +177,7 @@ def main() -> None:
     report = {"date": date.today().isoformat(), "cores": os.cpu_count(), "machine": platform.machine(),
               "patients": PATIENTS, "connections": CONNECTIONS, "seconds": SECONDS, **timings,
               **measure(env, secret, workdir)}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "dashboard.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "dashboard.md").write_text(markdown(report))
-    print(markdown(report))
+    save_results("dashboard", report, markdown(report))
 
 
 if __name__ == "__main__":

@@ -53,10 +53,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(app_path: str, port: int, env: dict, log: Path) -> subprocess.Popen:
+def start_server(app_path: str, port: int, env: dict, log: Path, root: Path = ROOT) -> subprocess.Popen:
+    """gunicorn with the production config of the source tree at ``root``, once /health answers."""
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), app_path],
-        cwd=ROOT, env={**env, "DIARY_BIND": f"127.0.0.1:{port}"},
+        [str(VENV_BIN / "gunicorn"), "--config", str(root / "gunicorn.conf.py"), app_path],
+        cwd=root, env={**env, "DIARY_BIND": f"127.0.0.1:{port}"},
         stdout=log.open("w"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -209,6 +210,21 @@ def logged_in(base: str) -> Browser:
     return browser
 
 
+def diary_rows(base: str, token: str, browser: Browser) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """The diary's rows of the table: each one's URL, the cookie it is sent with (none for the
+    share view, opened by a clinician) and, for posting, the bodies to POST in turn."""
+    cookie = browser.cookie_header()
+    form = EntryForm(browser.get("/today"))
+    return {
+        "quick-log page (/today)": (f"{base}/today", cookie, ()),
+        "history page (/entries)": (f"{base}/entries", cookie, ()),
+        "timeline chart data, 3 years": (f"{base}/trends/figures/timeline.json?range=all", cookie, ()),
+        "before/after page (/trends/)": (f"{base}/trends/", cookie, ()),
+        "clinician share view": (f"{base}/s/{token}", "", ()),
+        "posting an entry": (f"{base}{form.action}", cookie, entry_posts(form)),
+    }
+
+
 def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, int, list[float]]:
     """The real app (wsgi:app) alone, so its workers' memory is the diary's own."""
     port = free_port()
@@ -216,20 +232,12 @@ def measure_diary(env: dict, token: str, workdir: Path) -> tuple[dict, int, list
     base = f"http://127.0.0.1:{port}"
     try:
         browser = logged_in(base)
-        entry_form = EntryForm(browser.get("/today"))
-        cookie = browser.cookie_header()
-        pages = {
-            "quick-log page (/today)": wrk(f"{base}/today", workdir, cookie),
-            "history page (/entries)": wrk(f"{base}/entries", workdir, cookie),
-            "timeline chart data, 3 years": wrk(f"{base}/trends/figures/timeline.json?range=all", workdir, cookie),
-            "before/after page (/trends/)": wrk(f"{base}/trends/", workdir, cookie),
-            "clinician share view": wrk(f"{base}/s/{token}", workdir),
-        }
-        version = heavy_data_version(env)
-        pages["posting an entry"] = wrk(f"{base}{entry_form.action}", workdir, cookie,
-                                        post_bodies=entry_posts(entry_form))
-        # Each save changes the diary, so the version rises with them: the saves really wrote.
-        pages["posting an entry"]["versions_bumped"] = heavy_data_version(env) - version
+        pages = {}
+        for name, (url, cookie, bodies) in diary_rows(base, token, browser).items():
+            version = heavy_data_version(env)
+            pages[name] = wrk(url, workdir, cookie, post_bodies=bodies)
+            if bodies:  # each save changes the diary, so the version rises with them: they really wrote
+                pages[name]["versions_bumped"] = heavy_data_version(env) - version
         size = len(browser.opener.open(f"{base}/trends/figures/timeline.json?range=all").read())
         memory = worker_memory_mb(server.pid)
     finally:
@@ -290,6 +298,14 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def save_results(name: str, report: dict, text: str) -> None:
+    """tests/benchmark/results/NAME.json and NAME.md, and the table on the terminal."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (RESULTS / f"{name}.md").write_text(text)
+    print(text)
+
+
 def ceiling_ms(result: dict) -> str:
     return f"{result['p50_us'] / 1000:.1f} | {result['p95_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f}"
 
@@ -305,10 +321,7 @@ def main() -> None:
         "workers": int(env["DIARY_WORKERS"]), "connections": CONNECTIONS, "seconds": SECONDS,
         "ceiling": measure_ceiling(env, workdir), "pages": pages, "bytes": sizes, "memory_mb": memory,
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / "latest.md").write_text(markdown(report))
-    print(markdown(report))
+    save_results("latest", report, markdown(report))
 
 
 if __name__ == "__main__":
