@@ -157,6 +157,14 @@ def make_patient(app, email: str, name: str, time_zone: str = "Europe/London") -
             return user
 
 
+def signed_in(app, patient):
+    """A client of its own, logged in as ``patient``."""
+    client = app.test_client()
+    response = client.post("/login", data={"email": patient.email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

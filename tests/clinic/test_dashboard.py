@@ -12,15 +12,8 @@ from diary.days import today_in
 from diary.models import PatientSummary
 from diary.summaries.facts import from_json
 from tests.clinic.personas import connect, enrolled, new_code
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import make_patient, signed_in
 from tests.html import parse
-
-
-def signed_in(app, patient):
-    client = app.test_client()
-    response = client.post("/login", data={"email": patient.email, "password": PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 def log_days(client, patient, *pains_back: tuple[int, int]):

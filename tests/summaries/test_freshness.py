@@ -17,7 +17,7 @@ from diary.models import (
 from diary.summaries.facts import RULES, from_json
 from diary.summaries.store import refresh_all
 from tests.clinic.personas import connect, enrolled, new_code
-from tests.conftest import PASSWORD, make_patient
+from tests.conftest import signed_in
 
 
 def summary_of(db, patient) -> PatientSummary | None:
@@ -28,12 +28,6 @@ def summary_of(db, patient) -> PatientSummary | None:
 def version_of(db, patient) -> int:
     db.expire_all()
     return db.get(Patient, patient.id).data_version
-
-
-def signed_in(app, patient):
-    client = app.test_client()
-    assert client.post("/login", data={"email": patient.email, "password": PASSWORD}).status_code == 302
-    return client
 
 
 @pytest.fixture
