@@ -12,8 +12,9 @@ even thousands of open codes a guesser finds none.
 
 Connecting and disconnecting change who may read the diary, not the diary: no data version is
 bumped (diary.versions). They do compute or delete the patient's dashboard summary, in the same
-transaction: only a connected patient has one (diary.summaries.store). A cached report cannot reach a disconnected clinician because the
-connection is checked on every request before anything is read, cached or not.
+transaction: only a connected patient has one (diary.summaries.store). A cached report cannot
+reach a disconnected clinician because the connection is checked on every request before
+anything is read, cached or not.
 """
 
 import secrets
